@@ -1,0 +1,60 @@
+# Two commands matter (see README):
+#   make run   set everything up and serve the demo board on http://127.0.0.1:8000
+#   make test  set everything up and run the whole test suite, browser tests included
+# Both work on a fresh Debian machine with Python 3.11 and Node.js.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test setup python-deps node-deps assets chromium lint migrate demo clean
+
+run: setup migrate demo
+	@echo "Demo mode: DEBUG on, sign in at http://127.0.0.1:8000/ with a sign-in listed above."
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: python-deps node-deps assets
+
+python-deps: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt ".[dev]"
+	touch $@
+
+node-deps: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: static/build/app.css
+static/build/app.css: node_modules/.installed $(wildcard static/scss/*.scss)
+	npm run --silent build:css
+
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's Chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Debian's Chromium at $(CHROMIUM). Install it with:"; \
+		echo "    sudo apt-get install chromium"; \
+		exit 1; \
+	fi
+
+migrate: setup
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules static/build var/static

@@ -1,0 +1,154 @@
+"""Actions that agencies commit to, and the progress updates made on them."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from actions.choices import (
+    AMBER_WINDOW_DAYS,
+    CLOSED_STATUSES,
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    ActionStatus,
+    AssuranceLevel,
+    Rag,
+)
+from lscb import roles
+from reviews.models import Agency, Recommendation
+
+
+def rag_for(status: str, due_date: datetime.date | None, today: datetime.date) -> str:
+    """The RAG colour of an action. Mirrors ActionQuerySet.with_rag(), which must agree with it."""
+    if status == ActionStatus.EMBEDDED:
+        return Rag.BLUE
+    if status in CLOSED_STATUSES:
+        return Rag.GREY
+    if status in DONE_STATUSES:
+        return Rag.GREEN
+    if due_date is not None and due_date < today:
+        return Rag.RED
+    if status == ActionStatus.ON_HOLD:
+        return Rag.AMBER
+    if due_date is not None and due_date <= today + datetime.timedelta(days=AMBER_WINDOW_DAYS):
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Managers and chairs see every action; an agency lead sees their own agencies' actions only."""
+        if roles.sees_whole_board(user):
+            return self
+        return self.filter(agency__in=roles.lead_agency_ids(user))
+
+    def overdue(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+
+    def with_rag(self, today: datetime.date | None = None):
+        """Annotate `rag_value`, the same colour as Action.rag, so lists can filter and count by it."""
+        today = today or timezone.localdate()
+        amber_by = today + datetime.timedelta(days=AMBER_WINDOW_DAYS)
+        return self.annotate(rag_value=Case(*rag_whens(today, amber_by), default=Value(Rag.GREEN)))
+
+    def rag(self, colour: str, today: datetime.date | None = None):
+        return self.with_rag(today).filter(rag_value=colour)
+
+
+def rag_whens(today: datetime.date, amber_by: datetime.date) -> list[When]:
+    return [
+        When(status=ActionStatus.EMBEDDED, then=Value(Rag.BLUE)),
+        When(status__in=CLOSED_STATUSES, then=Value(Rag.GREY)),
+        When(status__in=DONE_STATUSES, then=Value(Rag.GREEN)),
+        When(due_date__lt=today, then=Value(Rag.RED)),
+        When(Q(status=ActionStatus.ON_HOLD) | Q(due_date__lte=amber_by), then=Value(Rag.AMBER)),
+    ]
+
+
+class Action(models.Model):
+    """Something an agency has committed to do in answer to a recommendation."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="actions")
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="Defaults to the recommendation's agency.",
+    )
+    description = models.TextField("action")
+    lead_officer = models.CharField(max_length=200, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    status_reason = models.TextField(
+        blank=True, help_text="Why the action is on hold or not accepted. Required for those statuses."
+    )
+    progress = models.TextField("action taken / progress", blank=True)
+    completed_on = models.DateField("completion date", null=True, blank=True)
+    # The board's current view, kept in step with the latest assurance judgement
+    # by assurance.services so that lists can filter and count on it cheaply.
+    assurance_level = models.CharField(max_length=20, choices=AssuranceLevel.choices, default=AssuranceLevel.AWAITING)
+    assurance_statement = models.TextField("assurance to the board", blank=True)
+    # Optimistic locking: a form carries the version it was opened at, and a
+    # save from a stale version is refused rather than overwriting someone else's change.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recommendation__review", "recommendation__sort_key", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["agency", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.number}: {self.description[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.agency_id is None and self.recommendation_id is not None:
+            self.agency_id = self.recommendation.agency_id
+        if self.pk is not None:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:detail", args=[self.pk])
+
+    @property
+    def rag(self) -> str:
+        return rag_for(self.status, self.due_date, timezone.localdate())
+
+    def get_rag_display(self) -> str:
+        return Rag(self.rag).label
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in OPEN_STATUSES and self.due_date is not None and self.due_date < timezone.localdate()
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in DONE_STATUSES
+
+
+class ProgressUpdate(models.Model):
+    """A dated note of what an agency has done on an action. Updates are added, never overwritten."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="progress_updates")
+    text = models.TextField("progress")
+    written_on = models.DateField(default=timezone.localdate)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-written_on", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Progress on {self.action_id} ({self.written_on:%d/%m/%Y})"

@@ -1,0 +1,107 @@
+import datetime
+
+import pytest
+
+from actions.choices import ActionStatus, Rag
+from actions.models import Action, rag_for
+from tests.factories import ActionFactory
+
+TODAY = datetime.date(2026, 6, 1)
+PAST = TODAY - datetime.timedelta(days=1)
+SOON = TODAY + datetime.timedelta(days=30)
+LATER = TODAY + datetime.timedelta(days=31)
+
+# Every status against every kind of due date: past, today, within 30 days, beyond, none.
+RAG_CASES = [
+    (ActionStatus.NOT_STARTED, PAST, Rag.RED),
+    (ActionStatus.NOT_STARTED, TODAY, Rag.AMBER),
+    (ActionStatus.NOT_STARTED, SOON, Rag.AMBER),
+    (ActionStatus.NOT_STARTED, LATER, Rag.GREEN),
+    (ActionStatus.NOT_STARTED, None, Rag.GREEN),
+    (ActionStatus.IN_PROGRESS, PAST, Rag.RED),
+    (ActionStatus.IN_PROGRESS, SOON, Rag.AMBER),
+    (ActionStatus.IN_PROGRESS, LATER, Rag.GREEN),
+    (ActionStatus.IN_PROGRESS, None, Rag.GREEN),
+    (ActionStatus.ON_HOLD, PAST, Rag.RED),
+    (ActionStatus.ON_HOLD, SOON, Rag.AMBER),
+    (ActionStatus.ON_HOLD, LATER, Rag.AMBER),
+    (ActionStatus.ON_HOLD, None, Rag.AMBER),
+    (ActionStatus.COMPLETED, PAST, Rag.GREEN),
+    (ActionStatus.COMPLETED, LATER, Rag.GREEN),
+    (ActionStatus.EVIDENCED, PAST, Rag.GREEN),
+    (ActionStatus.EVIDENCED, None, Rag.GREEN),
+    (ActionStatus.EMBEDDED, PAST, Rag.BLUE),
+    (ActionStatus.EMBEDDED, None, Rag.BLUE),
+    (ActionStatus.NOT_ACCEPTED, PAST, Rag.GREY),
+    (ActionStatus.NOT_ACCEPTED, SOON, Rag.GREY),
+    (ActionStatus.SUPERSEDED, PAST, Rag.GREY),
+    (ActionStatus.SUPERSEDED, None, Rag.GREY),
+]
+
+
+@pytest.mark.parametrize("status, due, expected", RAG_CASES)
+def test_rag_is_computed_from_status_and_due_date(status, due, expected):
+    assert rag_for(status, due, TODAY) == expected
+
+
+def test_every_status_has_a_rag_case():
+    assert {case[0] for case in RAG_CASES} == set(ActionStatus)
+
+
+@pytest.mark.django_db
+def test_database_rag_agrees_with_python_rag_in_every_case(review, agency_a):
+    from tests.factories import RecommendationFactory
+
+    rec = RecommendationFactory(review=review, agency=agency_a)
+    made = [(ActionFactory(recommendation=rec, status=s, due_date=d), expected) for s, d, expected in RAG_CASES]
+    annotated = dict(Action.objects.with_rag(TODAY).values_list("pk", "rag_value"))
+    for action, expected in made:
+        assert annotated[action.pk] == expected, (action.status, action.due_date)
+    assert set(Action.objects.rag(Rag.RED, TODAY)) == {a for a, e in made if e == Rag.RED}
+
+
+@pytest.mark.django_db
+def test_overdue_means_open_and_past_due(review, agency_a):
+    overdue = ActionFactory(status=ActionStatus.IN_PROGRESS, due_date=PAST)
+    on_hold_overdue = ActionFactory(status=ActionStatus.ON_HOLD, due_date=PAST)
+    ActionFactory(status=ActionStatus.COMPLETED, due_date=PAST)
+    ActionFactory(status=ActionStatus.IN_PROGRESS, due_date=TODAY)
+    ActionFactory(status=ActionStatus.NOT_STARTED, due_date=None)
+    ActionFactory(status=ActionStatus.SUPERSEDED, due_date=PAST)
+    assert set(Action.objects.overdue(TODAY)) == {overdue, on_hold_overdue}
+
+
+@pytest.mark.django_db
+def test_action_defaults_to_its_recommendations_agency(action_a, agency_a):
+    from tests.factories import RecommendationFactory
+
+    action = Action.objects.create(recommendation=RecommendationFactory(agency=agency_a), description="x")
+    assert action.agency == agency_a
+
+
+@pytest.mark.django_db
+def test_each_save_bumps_the_version(action_a):
+    start = action_a.version
+    action_a.status = ActionStatus.COMPLETED
+    action_a.save()
+    action_a.refresh_from_db()
+    assert action_a.version == start + 1
+
+
+@pytest.mark.parametrize(
+    "persona, sees",
+    [
+        ("manager", {"a", "b"}),
+        ("chair", {"a", "b"}),
+        ("lead_a", {"a"}),
+        ("lead_b", {"b"}),
+        ("outsider", set()),
+        ("anonymous", set()),
+    ],
+)
+def test_actions_are_scoped_by_role(personas, persona, sees, action_a, action_b):
+    from django.contrib.auth.models import AnonymousUser
+
+    names = {action_a.pk: "a", action_b.pk: "b"}
+    user = personas[persona] or AnonymousUser()
+    assert {names[a.pk] for a in Action.objects.for_user(user)} == sees

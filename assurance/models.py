@@ -1,0 +1,246 @@
+"""Evidence, the board's assurance judgements, assurance requests and challenge events."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from actions.choices import AssuranceLevel
+from actions.models import Action
+from lscb import roles
+from reviews.models import Agency
+
+__all__ = ["AssuranceLevel"]
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if roles.sees_whole_board(user):
+            return self
+        return self.filter(action__agency__in=roles.lead_agency_ids(user))
+
+
+class Evidence(models.Model):
+    """Something an agency sends the board to show an action is done: a policy, an audit, a letter."""
+
+    class ReviewState(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        MORE_REQUESTED = "more_requested", "More requested"
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="evidence")
+    title = models.CharField(max_length=300)
+    narrative = models.TextField(blank=True)
+    produced_on = models.DateField("date the evidence was produced", null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    review_state = models.CharField(max_length=20, choices=ReviewState.choices, default=ReviewState.SUBMITTED)
+    review_note = models.TextField("board's comment", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Withdrawn evidence is hidden from lists but never deleted: the board
+    # must be able to show what it was told and when.
+    withdrawn = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
+    """A random name: the uploaded name is kept only as data, never used as a path."""
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class EvidenceFile(models.Model):
+    """One file attached to a piece of evidence, stored under a random name with its checksum."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("evidence-download", args=[self.pk])
+
+
+class EvidenceDownload(models.Model):
+    """A log line: who downloaded which evidence file, when and from where. Append-only."""
+
+    file = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    downloaded_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-downloaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} downloaded {self.file} at {self.downloaded_at:%d/%m/%Y %H:%M}"
+
+
+class AssuranceJudgementQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if roles.sees_whole_board(user):
+            return self
+        return self.filter(action__agency__in=roles.lead_agency_ids(user))
+
+
+class AssuranceJudgement(models.Model):
+    """The board's recorded view of whether it is assured that an action has been done and has made a difference."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="judgements")
+    level = models.CharField(max_length=20, choices=AssuranceLevel.choices, default=AssuranceLevel.AWAITING)
+    statement = models.TextField(help_text='For example "The board has been assured that …".')
+    judged_on = models.DateField(default=timezone.localdate)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = AssuranceJudgementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-judged_on", "-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} on {self.judged_on:%d/%m/%Y}"
+
+
+class AssuranceRequestQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if roles.sees_whole_board(user):
+            return self
+        return self.filter(agency__in=roles.lead_agency_ids(user))
+
+    def unanswered(self):
+        return self.filter(response_received_on__isnull=True)
+
+    def no_response(self, today=None):
+        return self.unanswered().filter(due_on__lt=today or timezone.localdate())
+
+
+class AssuranceRequest(models.Model):
+    """A letter or email asking an agency for assurance on some of its actions, with a reply-by date."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Awaiting reply"
+        ANSWERED = "answered", "Answered"
+        NO_RESPONSE = "no_response", "No response"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assurance_requests")
+    actions = models.ManyToManyField(Action, related_name="assurance_requests")
+    subject = models.CharField(max_length=300)
+    message = models.TextField(blank=True)
+    sent_on = models.DateField(default=timezone.localdate)
+    due_on = models.DateField("reply due by")
+    response_received_on = models.DateField(null=True, blank=True)
+    response_note = models.TextField(blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[actions])
+
+    objects = AssuranceRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def state(self) -> str:
+        if self.response_received_on:
+            return self.State.ANSWERED
+        if self.due_on < timezone.localdate():
+            return self.State.NO_RESPONSE
+        return self.State.OPEN
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
+
+
+class Chase(models.Model):
+    """A reminder sent to an agency that has not answered an assurance request."""
+
+    request = models.ForeignKey(AssuranceRequest, on_delete=models.PROTECT, related_name="chases")
+    chased_on = models.DateField(default=timezone.localdate)
+    method = models.CharField(max_length=50, default="Email")
+    note = models.TextField(blank=True)
+    chased_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-chased_on", "-pk"]
+        verbose_name_plural = "chases"
+
+    def __str__(self) -> str:
+        return f"Chase on {self.chased_on:%d/%m/%Y}"
+
+
+class ChallengeEventQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if roles.sees_whole_board(user):
+            return self
+        ids = roles.lead_agency_ids(user)
+        return self.filter(Q(agencies_invited__in=ids) | Q(challenges__action__agency__in=ids)).distinct()
+
+
+class ChallengeEvent(models.Model):
+    """A scrutiny and challenge session where agencies account to the board for their actions."""
+
+    title = models.CharField(max_length=300)
+    held_on = models.DateField()
+    chair = models.CharField(max_length=200)
+    agencies_invited = models.ManyToManyField(Agency, blank=True, related_name="challenge_invitations")
+    agencies_attending = models.ManyToManyField(Agency, blank=True, related_name="challenge_attendances")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords(m2m_fields=[agencies_invited, agencies_attending])
+
+    objects = ChallengeEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+
+class Challenge(models.Model):
+    """A challenge raised on one action at a challenge event, with the agency's response and the outcome."""
+
+    event = models.ForeignKey(ChallengeEvent, on_delete=models.PROTECT, related_name="challenges")
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="challenges")
+    challenge = models.TextField()
+    response = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "pk"]
+
+    def __str__(self) -> str:
+        return f"Challenge on {self.action_id}"

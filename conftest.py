@@ -1,0 +1,95 @@
+"""The cast every test draws on (STYLE.md "Tests").
+
+Personas: a business manager, a subgroup chair, two agency leads of
+different agencies (A and B), and an outsider with no role. `plan` gives a
+small review with one action for each agency.
+"""
+
+import pytest
+
+from lscb import roles
+from tests.factories import ActionFactory, AgencyFactory, RecommendationFactory, ReviewFactory, UserFactory
+
+
+@pytest.fixture
+def agency_a(db):
+    return AgencyFactory(name="Agency A (Children's Social Care)", short_name="CSC")
+
+
+@pytest.fixture
+def agency_b(db):
+    return AgencyFactory(name="Agency B (Police)", short_name="Police")
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager", first_name="Morgan", role=roles.BUSINESS_MANAGER)
+
+
+@pytest.fixture
+def chair(db):
+    return UserFactory(username="chair", first_name="Priya", role=roles.SUBGROUP_CHAIR)
+
+
+@pytest.fixture
+def lead_a(db, agency_a):
+    user = UserFactory(username="lead_a", first_name="Sam", role=roles.AGENCY_LEAD)
+    agency_a.leads.add(user)
+    return user
+
+
+@pytest.fixture
+def lead_b(db, agency_b):
+    user = UserFactory(username="lead_b", first_name="Jo", role=roles.AGENCY_LEAD)
+    agency_b.leads.add(user)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider", first_name="Olly")
+
+
+@pytest.fixture
+def personas(manager, chair, lead_a, lead_b, outsider):
+    """Every signed-in persona by name; `None` stands for signed out."""
+    return {
+        "manager": manager,
+        "chair": chair,
+        "lead_a": lead_a,
+        "lead_b": lead_b,
+        "outsider": outsider,
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def review(db):
+    return ReviewFactory(slug="child-q", subject="Child Q", title="Child Q: serious case review")
+
+
+@pytest.fixture
+def action_a(review, agency_a):
+    rec = RecommendationFactory(
+        review=review, agency=agency_a, number="1.1", text="Agency A should see the child alone."
+    )
+    return ActionFactory(recommendation=rec, description="Revise the visit template.")
+
+
+@pytest.fixture
+def action_b(review, agency_b):
+    rec = RecommendationFactory(review=review, agency=agency_b, number="2.1", text="Agency B should check every adult.")
+    return ActionFactory(recommendation=rec, description="Amend the triage checklist.")
+
+
+def client_for(client, user):
+    """The test client signed in as `user`, or signed out for None."""
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs ~0.5 s a user; the tests are about permissions, not hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

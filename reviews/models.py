@@ -1,0 +1,215 @@
+"""Agencies, learning themes, reviews and their recommendations."""
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from lscb import roles
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_sort_key(number: str) -> str:
+    """A string that sorts recommendation numbers as people read them: 6.9 < 6.10 < 7.1.
+
+    Runs of digits are zero-padded so the database can order on a plain
+    string column, on SQLite and PostgreSQL alike.
+    """
+    parts = _DIGITS.split(number.strip().rstrip(".").lower())
+    return "".join(part.zfill(8) if part.isdigit() else part for part in parts)[:200]
+
+
+class AgencyQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if roles.sees_whole_board(user):
+            return self
+        return self.filter(pk__in=roles.lead_agency_ids(user))
+
+
+class Agency(models.Model):
+    """A partner organisation that the board seeks assurance from: police, a hospital trust, schools…"""
+
+    class Sector(models.TextChoices):
+        SOCIAL_CARE = "social_care", "Children's social care"
+        HEALTH = "health", "Health"
+        POLICE = "police", "Police"
+        EDUCATION = "education", "Education"
+        PROBATION = "probation", "Probation"
+        LEGAL = "legal", "Legal and courts"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+        PARTNERSHIP = "partnership", "Safeguarding partnership"
+        NATIONAL = "national", "National body"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=50, blank=True)
+    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    active = models.BooleanField(default=True)
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="led_agencies",
+        help_text="Named safeguarding leads, who see and update this agency's actions.",
+    )
+    history = HistoricalRecords(m2m_fields=[leads])
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    """A learning theme that recurs across reviews, such as information sharing or supervision."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Managers and chairs see every review; an agency lead sees reviews with their agencies' actions."""
+        if roles.sees_whole_board(user):
+            return self
+        agency_ids = roles.lead_agency_ids(user)
+        if not agency_ids:
+            return self.none()
+        return self.filter(
+            Q(recommendations__agency__in=agency_ids) | Q(recommendations__actions__agency__in=agency_ids)
+        ).distinct()
+
+
+class Review(models.Model):
+    """A serious case review (or other case review) whose recommendations the board tracks."""
+
+    class Kind(models.TextChoices):
+        SCR = "scr", "Serious case review"
+        CSPR = "cspr", "Child safeguarding practice review"
+        RAPID = "rapid", "Rapid review"
+        LEARNING = "learning", "Learning review"
+        SAR = "sar", "Safeguarding adult review"
+        DHR = "dhr", "Domestic homicide review"
+        OTHER = "other", "Other review"
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        PUBLISHED = "published", "Published"
+        PLAN_OPEN = "plan_open", "Action plan open"
+        CLOSED = "closed", "Closed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCR)
+    reference = models.CharField(max_length=50, blank=True, help_text="The board's own reference, e.g. SCR 2025/01.")
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in web addresses and on the command line.")
+    subject = models.CharField(
+        "subject pseudonym",
+        max_length=100,
+        help_text='Always a pseudonym such as "Child D", never a real name.',
+    )
+    title = models.CharField(max_length=300)
+    author = models.CharField("independent author", max_length=200, blank=True)
+    commissioned_on = models.DateField("date commissioned", null=True, blank=True)
+    published_on = models.DateField("date published", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    subgroup = models.CharField("responsible subgroup", max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-commissioned_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:detail", args=[self.slug])
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if roles.sees_whole_board(user):
+            return self
+        agency_ids = roles.lead_agency_ids(user)
+        return self.filter(Q(agency__in=agency_ids) | Q(actions__agency__in=agency_ids)).distinct()
+
+
+class Recommendation(models.Model):
+    """A numbered recommendation of a review, usually addressed to one partner agency."""
+
+    class Source(models.TextChoices):
+        OVERVIEW = "overview", "Overview report"
+        IMR = "imr", "Agency IMR"
+        HEALTH = "health", "Health overview"
+        OTHER = "other", "Other"
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="recommendations")
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        help_text="Leave empty for a board-wide or national recommendation.",
+    )
+    number = models.CharField(max_length=20, help_text='As printed in the report, e.g. "6.4".')
+    sort_key = models.CharField(max_length=200, editable=False, db_index=True)
+    text = models.TextField("recommendation")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.OVERVIEW)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="recommendation_number_unique_in_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.number = self.number.strip()
+        self.sort_key = natural_sort_key(self.number)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:recommendation", args=[self.review.slug, self.pk])
+
+
+class PlanImport(models.Model):
+    """A record that a plan file was imported into a review: who, when, which file, and what changed."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="plan_imports")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    row_count = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, help_text="Created, updated and unchanged, by kind of record.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} into {self.review}"
