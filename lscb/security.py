@@ -87,5 +87,12 @@ def record_event(request, kind: str, *, user=None, username: str = "", **details
 
 
 def security_context(request) -> dict:
-    """Tells every page whether two-factor sign-in is off, so the demo says so on screen."""
-    return {"two_factor_off": not settings.LSCB_REQUIRE_2FA}
+    """Whether two-factor sign-in is off (the demo says so on screen), and whether this session still owes
+    its second factor (then the pages show no navigation it could not use)."""
+    user = getattr(request, "user", None)
+    pending = (
+        settings.LSCB_REQUIRE_2FA
+        and getattr(user, "is_authenticated", False)
+        and not getattr(user, "is_verified", lambda: True)()
+    )
+    return {"two_factor_off": not settings.LSCB_REQUIRE_2FA, "two_factor_pending": pending}
