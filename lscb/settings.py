@@ -226,6 +226,8 @@ BOARD_NAME = env_str("LSCB_BOARD_NAME", "Northbridge Safeguarding Children Partn
 PROTECTIVE_MARKING = env_str("LSCB_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
 # The name an authenticator app shows beside the code.
 OTP_TOTP_ISSUER = BOARD_NAME
+# The admin may delete a user's authenticator (to reset a lost phone) but never shows its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The security log (lscb.security) writes one JSON object a line, for a SIEM to collect
 # from the service's journal; every event is also kept in the database (/audit/security/).

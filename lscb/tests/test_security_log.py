@@ -145,3 +145,47 @@ def test_the_security_log_is_in_the_managers_navigation_only(client, manager, ch
     assert f'href="{URL}"' in client_for(client, manager).get("/dashboard/").content.decode()
     client.logout()
     assert f'href="{URL}"' not in client_for(client, chair).get("/dashboard/").content.decode()
+
+
+def test_record_event_is_the_call_for_evidence_downloads(rf, lead_a, caplog):
+    """The evidence download view (assurance/) records each download with this call; it needs no lscb models."""
+    import json
+    import logging
+
+    from lscb.security import EventKind, record_event
+
+    logger = logging.getLogger("lscb.security")
+    logger.addHandler(caplog.handler)
+    try:
+        request = rf.get("/evidence/7/download/", REMOTE_ADDR="203.0.113.9")
+        request.user = lead_a
+        record_event(request, EventKind.EVIDENCE_DOWNLOAD, evidence=7, file=12)
+    finally:
+        logger.removeHandler(caplog.handler)
+    line = json.loads(caplog.records[-1].getMessage())
+    assert line["kind"] == "evidence_download" and line["user_id"] == lead_a.pk
+    assert line["ip_address"] == "203.0.113.9" and line["details"] == {"evidence": 7, "file": 12}
+    event = SecurityEvent.objects.get(kind="evidence_download")
+    assert (event.user, event.path, event.details) == (lead_a, "/evidence/7/download/", {"evidence": 7, "file": 12})
+
+
+def test_the_recorder_imports_no_app_models():
+    import ast
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[1] / "security.py"
+    imported = {node.module for node in ast.walk(ast.parse(source.read_text())) if isinstance(node, ast.ImportFrom)}
+    app_models = {m for m in imported if m.split(".")[0] in {"reviews", "actions", "assurance"}}
+    assert not app_models and not imported & {"lscb.models", "lscb.security_models"}
+
+
+@pytest.mark.parametrize(
+    "behind_proxy, forwarded, expected",
+    [(False, "198.51.100.1", "127.0.0.1"), (True, "198.51.100.1, 203.0.113.5", "203.0.113.5"), (True, "", "127.0.0.1")],
+)
+def test_the_source_address_trusts_only_our_own_proxy(rf, settings, behind_proxy, forwarded, expected):
+    from lscb.security import client_ip
+
+    settings.LSCB_BEHIND_PROXY = behind_proxy
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
