@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lscb import views
+from lscb import import_views, views
 
 urlpatterns = [
     path("", views.root, name="root"),
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", views.HomeView.as_view(), name="home"),
+    path("reviews/<slug:slug>/import/", import_views.PlanImportView.as_view(), name="plan-import"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
