@@ -15,6 +15,7 @@ Matching, chosen so that re-importing the same file is a no-op:
 """
 
 import datetime
+import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -116,6 +117,13 @@ class PlanChanges:
             "judgements": {"created": sum(change.records_judgement for change in self.actions)},
         }
 
+    def new_agencies_to_check(self) -> list[tuple[str, str | None]]:
+        """Each new agency with the existing agency it most resembles, if any: a likely misspelling."""
+        return [(name, _close_match(name, self.agencies)) for name in self.new_agencies]
+
+    def new_themes_to_check(self) -> list[tuple[str, str | None]]:
+        return [(name, _close_match(name, self.themes)) for name in self.new_themes]
+
     @property
     def has_changes(self) -> bool:
         return bool(self.review.pk is None or self.new_agencies or self.new_themes) or any(
@@ -138,6 +146,11 @@ class PlanChanges:
             "left": [self.recommendations_left, self.actions_left],
         }
         return hashlib.sha256(json.dumps(canonical, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _close_match(name: str, known: dict) -> str | None:
+    match = difflib.get_close_matches(name_key(name), list(known), n=1, cutoff=0.8)
+    return known[match[0]].name if match else None
 
 
 def _tally(changes) -> dict[str, int]:

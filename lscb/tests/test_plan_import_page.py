@@ -13,7 +13,7 @@ from actions.models import Action
 from conftest import client_for
 from lscb.plan_import import uploads
 from lscb.plan_import.service import import_plan
-from lscb.tests.plan_import_support import SAMPLE_CSV, SAMPLE_NAME, database_snapshot, sample_with, to_xlsx
+from lscb.tests.plan_import_support import SAMPLE_CSV, SAMPLE_NAME, database_snapshot, sample_with, to_csv, to_xlsx
 from lscb.tests.plan_import_support import sample_rows as rows_of_sample
 from reviews.models import PlanImport, Review
 from tests.factories import ReviewFactory
@@ -230,3 +230,10 @@ def test_the_import_page_runs_the_same_queries_however_many_earlier_imports(
     with django_assert_num_queries(5):
         response = client.get(url(review))
     assert response.content.decode().count("plan-") == min(earlier, 20)
+
+
+def test_a_new_agency_that_looks_like_an_existing_one_is_flagged(client, manager, review, agency_b):
+    rows = [["agency", "number", "recommendation"], ["Agency B (Polise)", "1", "Check every adult."]]
+    html = upload(client_for(client, manager), review, to_csv(rows)).content.decode()
+    assert "1 agency is new to the tracker" in html
+    assert 'Agency B (Polise) <strong class="govuk-tag govuk-tag--yellow">Looks like Agency B (Police)</strong>' in html
