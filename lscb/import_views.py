@@ -50,7 +50,10 @@ class PlanImportView(View):
             changes = preview(self.review, content, file_name)
         except PlanFileError as error:
             return self.upload_page(form, file_name=file_name, problems=error.problems)
-        pending = uploads.keep(self.request.session, self.review.pk, content, file_name, changes.sha256)
+        if changes.has_changes:
+            pending = uploads.keep(self.request.session, self.review.pk, content, file_name, changes.sha256)
+        else:  # nothing to confirm, so nothing to keep
+            pending = uploads.PendingUpload("", file_name, self.review.pk, changes.sha256)
         return self.preview_page(changes, pending)
 
     def confirm(self):

@@ -146,11 +146,12 @@ def test_no_file_and_too_big_a_file_are_form_errors(client, manager, review, mon
     assert "The file must be smaller than" in upload(client, review).content.decode()
 
 
-def test_an_unchanged_file_previews_as_nothing_to_import(client, manager, review):
+def test_an_unchanged_file_previews_as_nothing_to_import(client, manager, review, media_root):
     import_plan(review, SAMPLE_CSV, SAMPLE_NAME, manager)
     html = upload(client_for(client, manager), review).content.decode()
     assert "already matches child-a-plan.csv: there is nothing to import" in html
-    assert "Import this plan" not in html
+    assert "Import this plan" not in html and 'name="token"' not in html
+    assert pending_files(media_root) == []
 
 
 def test_confirm_after_the_database_changed_shows_the_new_preview_instead(client, manager, chair, review):
