@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
+from django.db import connections
 
 from actions.models import Action
 from lscb.tests.plan_import_support import DATA, SAMPLE_NAME, database_snapshot, sample_with
@@ -88,8 +89,10 @@ def test_command_errors_are_clear(child_a, args, message):
         run(*args)
 
 
-def test_exit_status_is_zero_on_success_and_non_zero_on_error(tmp_path, capsys):
+def test_exit_status_is_zero_on_success_and_non_zero_on_error(tmp_path, capsys, monkeypatch):
     """Through manage.py's own entry point, which turns a CommandError into the process's exit status."""
+    # The entry point closes every connection when it ends; the test's transaction needs its connection.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     bad = tmp_path / "bad.csv"
     bad.write_bytes(sample_with(9, "due_date", "31/02/2026"))
 
