@@ -4,6 +4,7 @@ import pytest
 
 from actions.models import Action
 from lscb import roles
+from lscb.plan_import.service import import_plan
 from lscb.tests.plan_import_support import DATA, SAMPLE_NAME, sample_with
 from reviews.models import PlanImport
 from tests.browser.conftest import axe_violations, screenshot, sign_in
@@ -42,6 +43,23 @@ def test_the_manager_uploads_previews_and_confirms_the_sample_plan(child_a, page
     assert Action.objects.filter(recommendation__review=child_a).count() == 15
     assert PlanImport.objects.get().imported_by.username == "manager"
     screenshot(page, "plan-import-result")
+    assert axe_violations(page) == []
+
+
+def test_a_changed_file_previews_its_updates_old_and_new(child_a, page, tmp_path):
+    import_plan(child_a, (DATA / SAMPLE_NAME).read_bytes(), SAMPLE_NAME, None)
+    changed = tmp_path / "child-a-plan-v2.csv"
+    changed.write_bytes(sample_with(6, "status", "Completed"))
+    sign_in(page, "manager", PASSWORD)
+    page.wait_for_url("**/dashboard/")
+    page.goto("/reviews/child-a/import/")
+    page.get_by_label("Upload a plan file").set_input_files(str(changed))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.get_by_role("heading", name="Check the import").wait_for()
+    assert page.get_by_text("0 to create, 1 to update, 14 unchanged").is_visible()
+    (change,) = page.locator("li", has_text="Status:").all()
+    assert change.inner_text().split() == ["Status:", "In", "progress", "→", "changes", "to", "Completed"]
+    screenshot(page, "plan-import-preview-update")
     assert axe_violations(page) == []
 
 
