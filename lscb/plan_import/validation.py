@@ -106,9 +106,11 @@ def _columns(sheet: Sheet) -> tuple[dict[str, int], list[PlanProblem]]:
             problems.append(PlanProblem("the column appears more than once", 1, name))
         else:
             found[name] = index
+    unknown = [w.column for w in warnings]
+    hint = f" (columns the import does not know: {', '.join(unknown)})" if unknown else ""
     for name in REQUIRED_COLUMNS:
         if name not in found:
-            problems.append(PlanProblem("the file has no such column, and it is required", 1, name))
+            problems.append(PlanProblem(f"the file has no such column, and it is required{hint}", 1, name))
     if problems:
         raise PlanFileError(problems)
     return found, warnings

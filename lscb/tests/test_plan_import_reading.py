@@ -140,6 +140,13 @@ def test_unknown_columns_are_reported_and_ignored():
     ]
 
 
+def test_a_missing_required_column_names_the_columns_not_understood():
+    assert problems_of(b"Agency,Numbr,Recommendation\nHealth,1,Text\n") == [
+        "row 1, column number: the file has no such column, and it is required "
+        "(columns the import does not know: numbr)"
+    ]
+
+
 def test_later_rows_must_not_contradict_the_recommendation_text():
     content = to_csv([HEADER[:4], ["Health", "1", "Text", "A"], ["Health", "1", "Other text", "B"]])
     assert problems_of(content) == [
