@@ -6,6 +6,7 @@ into a demo.
 
 import datetime
 import random
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -16,9 +17,12 @@ from django.utils import timezone
 from actions.choices import ActionStatus, AssuranceLevel
 from actions.models import Action
 from lscb import roles
+from lscb.plan_import.service import import_plan
 from reviews.models import Agency, Recommendation, Review, Theme
 
 DEMO_PASSWORD = "demo-password-2026"
+# Child A's plan is loaded the way a board would load its own: through the plan import.
+CHILD_A_PLAN = Path(__file__).resolve().parents[2] / "demo" / "child-a-plan.csv"
 
 AGENCIES = [
     ("Children's Social Care", "CSC", Agency.Sector.SOCIAL_CARE),
@@ -94,6 +98,7 @@ class Command(BaseCommand):
             users = self.ensure_users(agencies)
             for spec in REVIEWS:
                 self.ensure_review(spec, agencies, themes, admin)
+            self.ensure_child_a(admin)
         self.print_sign_ins(users)
 
     def ensure_admin(self):
@@ -146,6 +151,28 @@ class Command(BaseCommand):
                     agencies[name].leads.add(user)
             users.append((user, role, led))
         return users
+
+    def ensure_child_a(self, admin):
+        review = Review.objects.filter(slug="child-a").first()
+        if review is None:
+            today = timezone.localdate()
+            review = Review(
+                slug="child-a",
+                kind=Review.Kind.SCR,
+                reference="SCR 2025/01",
+                subject="Child A",
+                title="Child A: serious case review",
+                status=Review.Status.PLAN_OPEN,
+                author="Independent reviewer (fictional)",
+                subgroup="Case Review Subgroup",
+                commissioned_on=today - datetime.timedelta(days=540),
+                published_on=today - datetime.timedelta(days=300),
+                summary="A fictional review used to demonstrate the tracker. Child A is a pseudonym.",
+            )
+            review._history_user = admin
+            review.save()
+        if not review.recommendations.exists():
+            import_plan(review, CHILD_A_PLAN.read_bytes(), CHILD_A_PLAN.name, admin)
 
     def ensure_review(self, spec, agencies, themes, admin):
         slug, kind, reference, subject, title, status, days_ago = spec
