@@ -50,6 +50,8 @@ def agencies_for(request) -> QuerySet:
 
 
 class ActionFilterSet(django_filters.FilterSet):
+    # distinct=False throughout: no filter joins a many-valued relation (themes, evidence and
+    # progress go through subqueries), and DISTINCT would make every count scan and sort.
     review = django_filters.ModelChoiceFilter(
         field_name="recommendation__review",
         to_field_name="slug",
@@ -57,25 +59,27 @@ class ActionFilterSet(django_filters.FilterSet):
         label="Review",
     )
     agency = django_filters.ModelMultipleChoiceFilter(
-        queryset=agencies_for, label="Agency", widget=forms.CheckboxSelectMultiple
+        queryset=agencies_for, label="Agency", widget=forms.CheckboxSelectMultiple, distinct=False
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=ActionStatus.choices, label="Status", widget=forms.CheckboxSelectMultiple
+        choices=ActionStatus.choices, label="Status", widget=forms.CheckboxSelectMultiple, distinct=False
     )
     rag = django_filters.MultipleChoiceFilter(
-        choices=Rag.choices, method="filter_rag", label="RAG", widget=forms.CheckboxSelectMultiple
+        choices=Rag.choices, method="filter_rag", label="RAG", widget=forms.CheckboxSelectMultiple, distinct=False
     )
     assurance = django_filters.MultipleChoiceFilter(
         field_name="assurance_level",
         choices=AssuranceLevel.choices,
         label="Assurance",
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         queryset=Theme.objects.all(),
         method="filter_theme",
         label="Learning theme",
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label="Due on or after")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="Due on or before")

@@ -53,7 +53,8 @@ def url_and_data(view: str, review: Review, rec: Recommendation) -> tuple[str, d
     args = [review.slug, rec.pk]
     if view == "recommendation":
         return reverse("reviews:recommendation", args=args), {}
-    data = {"number": "1.1", "agency": rec.agency_id, "text": "Changed.", "source": "imr", "seen": latest_history_id(rec)}
+    data = {"number": "1.1", "agency": rec.agency_id, "text": "Changed.", "source": "imr"}
+    data["seen"] = latest_history_id(rec)
     return reverse("reviews:recommendation-edit", args=args), data
 
 
