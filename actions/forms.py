@@ -54,7 +54,7 @@ class StatusForm(forms.Form):
         label="Note for the history (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept in the action's history as the reason for this change.",
+        help_text="Kept in the action's history as the reason for this change. Up to 100 characters.",
         max_length=100,
     )
     version = VersionField()
