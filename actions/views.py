@@ -65,6 +65,18 @@ class ActionListView(ForgivingPaginationMixin, ListView):
             return filterset.queryset.none()
         return filterset.qs
 
+    def paginate_queryset(self, queryset, page_size):
+        """A deferred join: sort and slice only the ids, then read the page's rows with what they show.
+
+        Sorting the full, wide join of 20,000 actions for 50 rows was most of the unfiltered
+        list's time; the narrow sort is several times cheaper (README, "Performance: action list").
+        """
+        paginator, page, ids, is_paginated = super().paginate_queryset(queryset.values_list("pk", flat=True), page_size)
+        ids = list(ids)
+        rows = self.get_base_queryset().order_by().in_bulk(ids)
+        page.object_list = [rows[pk] for pk in ids]
+        return paginator, page, page.object_list, is_paginated
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(filter_context(self.request, self.get_filterset()))

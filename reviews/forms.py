@@ -32,10 +32,20 @@ class ReviewForm(SeenMarkerMixin, forms.ModelForm):
         widgets = {"kind": forms.RadioSelect, "status": forms.RadioSelect}
         help_texts = {"commissioned_on": DATE_HINT, "published_on": DATE_HINT}
         error_messages = {
-            "slug": {"unique": "Another review already uses this web address name. Choose a different one."},
             "subject": {"required": 'Enter the subject pseudonym, such as "Child D"'},
             "title": {"required": "Enter the review's title"},
+            "slug": {
+                "unique": "Another review already uses this web address name. Choose a different one.",
+                "required": "Enter a short name for web addresses, such as child-d",
+                "invalid": "Use only letters, numbers, hyphens and underscores in the web address name",
+            },
         }
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug == "new":
+            raise forms.ValidationError('"new" is reserved for the add-a-review page. Choose a different name.')
+        return slug
 
     def clean(self):
         cleaned = super().clean()

@@ -192,13 +192,13 @@ def test_the_action_list_query_count_does_not_grow_with_the_rows(
     theme = ThemeFactory(name="Supervision")
     make_actions(review, [agency_a, agency_b], n, theme)
     client = client_for(client, manager)
-    # session, user, the user's roles; count, page of rows (with recommendation, review and agency);
-    # the filter panel's reviews, agencies and themes.
-    with django_assert_num_queries(8):
+    # session, user, the user's roles; count; the page's ids in order; the page's rows (with
+    # recommendation, review and agency); the filter panel's reviews, agencies and themes.
+    with django_assert_num_queries(9):
         client.get(reverse("actions:list"))
     # The same, plus one query each to check the review slug, the agency ids and the theme ids.
     query = f"?review={review.slug}&agency={agency_a.pk}&theme={theme.pk}&status=in_progress&rag=green&q=action"
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("actions:list") + query)
     assert response.context["filterset"].is_valid()
     assert len(response.context["actions"]) == (n + 1) // 2

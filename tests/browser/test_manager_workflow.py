@@ -12,7 +12,14 @@ from actions.choices import ActionStatus
 from actions.models import Action
 from lscb import roles
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.factories import ActionFactory, AgencyFactory, RecommendationFactory, ReviewFactory, ThemeFactory, UserFactory
+from tests.factories import (
+    ActionFactory,
+    AgencyFactory,
+    RecommendationFactory,
+    ReviewFactory,
+    ThemeFactory,
+    UserFactory,
+)
 from tests.pending_urls import pending_urls  # noqa: F401  (a fixture)
 
 PASSWORD = "correct-horse-battery"
@@ -29,7 +36,13 @@ def board(transactional_db):
     today = datetime.date.today()
     rows = [
         (csc, "1.1", "Revise the home visit template.", ActionStatus.IN_PROGRESS, today + datetime.timedelta(days=90)),
-        (csc, "1.2", "Audit records of the child's voice.", ActionStatus.NOT_STARTED, today - datetime.timedelta(days=5)),
+        (
+            csc,
+            "1.2",
+            "Audit records of the child's voice.",
+            ActionStatus.NOT_STARTED,
+            today - datetime.timedelta(days=5),
+        ),
         (police, "2.1", "Amend the domestic abuse triage checklist.", ActionStatus.IN_PROGRESS, today),
         (None, "3.1", "Run a multi-agency learning event.", ActionStatus.COMPLETED, None),
     ]
@@ -79,7 +92,9 @@ def test_manager_filters_changes_a_status_and_adds_progress(board, page):
     page.get_by_role("button", name="Add update").click()
     page.wait_for_url("**/actions/*/")
     assert page.get_by_text("Progress update added.").is_visible()
-    assert page.locator("#progress-updates ~ div").first.get_by_text("Draft template tested with two teams.").is_visible()
+    assert (
+        page.locator("#progress-updates ~ div").first.get_by_text("Draft template tested with two teams.").is_visible()
+    )
     check(page, "action-page-after")
 
     action = Action.objects.get(description="Revise the home visit template.")
