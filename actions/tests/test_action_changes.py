@@ -171,3 +171,16 @@ def test_two_saves_from_the_same_version_cannot_both_win(manager, chair, action_
     assert (change.label, change.was, change.now) == ("Lead officer", "Head of Safeguarding", "First")
     action_a.refresh_from_db()
     assert action_a.lead_officer == "First"
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_the_action_page_query_count_does_not_grow_with_progress_updates(
+    client, manager, action_a, django_assert_num_queries, n
+):
+    for i in range(n):
+        ProgressUpdate.objects.create(action=action_a, text=f"Update {i}.", author=manager)
+    client = client_for(client, manager)
+    # session, user, roles; the action (with recommendation, review and agencies); its updates (with authors).
+    with django_assert_num_queries(5):
+        response = client.get(reverse("actions:detail", args=[action_a.pk]))
+    assert len(response.context["progress_updates"]) == n

@@ -186,3 +186,16 @@ def test_a_stale_review_edit_is_refused(client, manager, review):
     assert "Someone changed this review after you opened the form" in html
     assert "Action plan open</span> → Closed" in html
     assert board_state() == before
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_the_recommendation_page_query_count_does_not_grow_with_the_actions(
+    client, manager, review, agency_a, django_assert_num_queries, n
+):
+    recommendation = rec(review, agency_a, "1.1", *[ActionStatus.IN_PROGRESS] * n)
+    recommendation.themes.add(ThemeFactory(name="Supervision"))
+    client = client_for(client, manager)
+    # session, user, roles; the recommendation (with review and agency); its actions (with agency); its themes.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("reviews:recommendation", args=[review.slug, recommendation.pk]))
+    assert len(response.context["actions"]) == n
