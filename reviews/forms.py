@@ -63,7 +63,7 @@ class RecommendationForm(SeenMarkerMixin, forms.ModelForm):
         help_text="Leave as none for a board-wide or national recommendation.",
     )
     themes = forms.ModelMultipleChoiceField(
-        queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Learning themes"
     )
 
     class Meta:
