@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from lscb import import_views, security_views, two_factor_views, views
 
@@ -20,4 +20,6 @@ urlpatterns = [
     ),
     path("audit/security/", security_views.SecurityLogView.as_view(), name="security-log"),
     path("admin/", admin.site.urls),
+    path("reviews/", include("reviews.urls")),
+    path("actions/", include("actions.urls")),
 ]

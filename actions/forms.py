@@ -1,0 +1,90 @@
+"""Forms for actions: details, status changes and progress updates."""
+
+from django import forms
+from django.utils import timezone
+
+from actions.choices import REASON_REQUIRED, ActionStatus
+from actions.models import Action, ProgressUpdate
+from reviews.forms import DATE_HINT
+from reviews.models import Agency
+
+
+class VersionField(forms.IntegerField):
+    """The Action.version the form was opened at (lost-update protection)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+        self.error_messages["required"] = "The form was missing its version. Open the action again and retry."
+
+
+class ActionForm(forms.ModelForm):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.all(),
+        required=False,
+        empty_label="The recommendation's agency",
+        help_text="Leave as it is to use the agency the recommendation is addressed to.",
+    )
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Action
+        fields = ["description", "agency", "lead_officer", "due_date"]
+        help_texts = {"due_date": DATE_HINT, "lead_officer": "The named person in the agency who leads this action."}
+        error_messages = {
+            "description": {"required": "Enter the action the agency will take"},
+            "due_date": {"invalid": "Enter a real due date, such as 31/3/2026"},
+        }
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the action's status", "invalid_choice": "Select a status from the list"},
+    )
+    status_reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='Required for "On hold" and "Not accepted": say why.',
+    )
+    note = forms.CharField(
+        label="Note for the history (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the action's history as the reason for this change. Up to 100 characters.",
+        max_length=100,
+    )
+    version = VersionField()
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status in REASON_REQUIRED and not cleaned.get("status_reason", "").strip():
+            label = ActionStatus(status).label
+            self.add_error("status_reason", f'Enter the reason the action is "{label}": a reason is required')
+        return cleaned
+
+
+class ProgressForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["written_on", "text"]
+        labels = {"written_on": "Date of this update", "text": "What has been done"}
+        help_texts = {"written_on": DATE_HINT}
+        error_messages = {
+            "text": {"required": "Enter what has been done on the action"},
+            "written_on": {
+                "required": "Enter the date of the update",
+                "invalid": "Enter a real date, such as 31/3/2026",
+            },
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_written_on(self):
+        written_on = self.cleaned_data["written_on"]
+        if written_on > timezone.localdate():
+            raise forms.ValidationError("The date of the update must be today or in the past")
+        return written_on

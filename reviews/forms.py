@@ -1,0 +1,89 @@
+"""Forms for the review register and recommendations."""
+
+from django import forms
+
+from reviews.models import Agency, Recommendation, Review, Theme
+
+DATE_HINT = "For example, 31/3/2026"
+
+
+class SeenMarkerMixin(forms.Form):
+    """A hidden marker of the history row the form was opened at, for lost-update protection."""
+
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewForm(SeenMarkerMixin, forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = [
+            "kind",
+            "reference",
+            "slug",
+            "subject",
+            "title",
+            "author",
+            "commissioned_on",
+            "published_on",
+            "status",
+            "subgroup",
+            "summary",
+        ]
+        widgets = {"kind": forms.RadioSelect, "status": forms.RadioSelect}
+        help_texts = {"commissioned_on": DATE_HINT, "published_on": DATE_HINT}
+        error_messages = {
+            "subject": {"required": 'Enter the subject pseudonym, such as "Child D"'},
+            "title": {"required": "Enter the review's title"},
+            "slug": {
+                "unique": "Another review already uses this web address name. Choose a different one.",
+                "required": "Enter a short name for web addresses, such as child-d",
+                "invalid": "Use only letters, numbers, hyphens and underscores in the web address name",
+            },
+        }
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug == "new":
+            raise forms.ValidationError('"new" is reserved for the add-a-review page. Choose a different name.')
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        commissioned, published = cleaned.get("commissioned_on"), cleaned.get("published_on")
+        if commissioned and published and published < commissioned:
+            self.add_error("published_on", "The date published must be on or after the date commissioned")
+        return cleaned
+
+
+class RecommendationForm(SeenMarkerMixin, forms.ModelForm):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.all(),
+        required=False,
+        empty_label="None: a board-wide or national recommendation",
+        help_text="Leave as none for a board-wide or national recommendation.",
+    )
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Learning themes"
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["number", "agency", "text", "source", "themes"]
+        error_messages = {
+            "number": {"required": 'Enter the recommendation number as printed, such as "6.4"'},
+            "text": {"required": "Enter the recommendation"},
+        }
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.instance.review = review
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip()
+        taken = Recommendation.objects.filter(review=self.review, number=number).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                f"Recommendation {number} already exists in this review. Enter a different number."
+            )
+        return number

@@ -1,0 +1,43 @@
+"""Template helpers that render Django form widgets with GOV.UK Frontend classes."""
+
+from django import template
+from django.forms import BoundField
+
+register = template.Library()
+
+_BASE_CLASS = {"textarea": "govuk-textarea", "select": "govuk-select"}
+
+
+def described_by(field: BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.filter
+def govuk_widget(field: BoundField, extra_classes: str = "") -> str:
+    """The field's own widget (so dates keep their UK format) with GOV.UK classes and ARIA links."""
+    base = _BASE_CLASS.get(field.widget_type, "govuk-input")
+    classes = [base, *extra_classes.split()]
+    if field.errors:
+        classes.append(f"{base}--error")
+    attrs = {"class": " ".join(classes)}
+    if described_by(field):
+        attrs["aria-describedby"] = described_by(field)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def describedby(field: BoundField) -> str:
+    return described_by(field)
+
+
+@register.filter
+def error_anchor(field: BoundField) -> str:
+    """Where an error summary link should land: the first option of radios and checkboxes."""
+    if field.widget_type in ("radioselect", "checkboxselectmultiple"):
+        return f"{field.auto_id}_0"
+    return field.auto_id
