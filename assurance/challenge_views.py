@@ -19,8 +19,10 @@ from lscb import permissions, roles
 from reviews.models import Agency
 
 
-def visible_challenges(user):
-    challenges = Challenge.objects.select_related("action__recommendation__review", "action__agency")
+def visible_challenges(user, related: bool = True):
+    challenges = Challenge.objects.all()
+    if related:
+        challenges = challenges.select_related("action__recommendation__review", "action__agency")
     if roles.sees_whole_board(user):
         return challenges
     return challenges.filter(action__agency__in=roles.lead_agency_ids(user))
@@ -40,7 +42,9 @@ class ChallengeListView(ListView):
         queryset = ChallengeEvent.objects.for_user(user).prefetch_related(
             Prefetch("agencies_invited", queryset=Agency.objects.order_by("name")),
             Prefetch("agencies_attending", queryset=Agency.objects.order_by("name")),
-            Prefetch("challenges", queryset=visible_challenges(user).only("pk", "event_id"), to_attr="shown"),
+            Prefetch(
+                "challenges", queryset=visible_challenges(user, related=False).only("pk", "event_id"), to_attr="shown"
+            ),
         )
         self.filterset = ChallengeEventFilter(self.request.GET, queryset=queryset, request=self.request)
         return self.filterset.qs if self.filterset.is_valid() else queryset.none()
@@ -59,9 +63,13 @@ class ChallengeListView(ListView):
 class ChallengeEventDetailView(TemplateView):
     template_name = "assurance/challenge_detail.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        self.event = scoping.event_for(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         user = self.request.user
-        event = scoping.event_for(user, self.kwargs["pk"])
+        event = self.event
         challenges = list(visible_challenges(user).filter(event=event))
         for challenge in challenges:
             challenge.action_href = action_url(challenge.action)

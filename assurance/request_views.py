@@ -30,6 +30,7 @@ class RequestListView(ListView):
             AssuranceRequest.objects.for_user(self.request.user)
             .select_related("agency", "sent_by")
             .annotate(action_count=Count("actions", distinct=True), last_chased=Max("chases__chased_on"))
+            .order_by("-sent_on", "-pk")
         )
         self.filterset = AssuranceRequestFilter(self.request.GET, queryset=queryset, request=self.request)
         # An invalid filter value is reported and shows nothing, never silently more.
@@ -106,9 +107,13 @@ class RequestCreateView(FormView):
 class RequestDetailView(TemplateView):
     template_name = "assurance/request_detail.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        self.assurance_request = scoping.request_for(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         user = self.request.user
-        request = scoping.request_for(user, self.kwargs["pk"])
+        request = self.assurance_request
         actions = list(request.actions.select_related("recommendation__review").order_by(*Action._meta.ordering))
         for action in actions:
             action.href = action_url(action)

@@ -11,12 +11,11 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
 from actions.choices import AMBER_WINDOW_DAYS, DONE_STATUSES, OPEN_STATUSES
@@ -146,9 +145,13 @@ class EvidenceCreateView(TemplateView):
 class EvidenceDetailView(TemplateView):
     template_name = "assurance/evidence_detail.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        self.evidence = scoping.evidence_for(request.user, kwargs["pk"])  # out of scope: 404, whatever the method
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         user = self.request.user
-        evidence = scoping.evidence_for(user, self.kwargs["pk"])
+        evidence = self.evidence
         context = {
             "evidence": evidence,
             "action": evidence.action,
@@ -223,10 +226,11 @@ class EvidenceWithdrawView(TemplateView):
         return redirect("assurance:lead-home")
 
 
-@require_GET
 def evidence_download(request, pk: int):
     """One evidence FILE (pk is the EvidenceFile's id), as an attachment, logged in EvidenceDownload."""
-    evidence_file = scoping.file_for_download(request.user, pk)
+    evidence_file = scoping.file_for_download(request.user, pk)  # out of scope: 404, whatever the method
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     try:
         handle = evidence_file.file.open("rb")
     except (FileNotFoundError, ValueError):

@@ -22,3 +22,41 @@ def evidence_data(**extra) -> dict:
 
 
 YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def world(manager, chair, lead_a, lead_b, outsider, action_a, action_b, agency_a, agency_b):
+    """Agency A's evidence (with a file, uploaded by lead_a), an overdue request and a challenge event."""
+    from assurance import services, uploads
+    from assurance.models import AssuranceRequest, Challenge, ChallengeEvent
+    from assurance.tests import samples
+
+    evidence = services.submit_evidence(
+        action_a,
+        lead_a,
+        title="Visit template v2",
+        narrative="New template in use.",
+        produced_on=YESTERDAY,
+        files=[uploads.inspect_upload(samples.upload("report.pdf"))],
+    )
+    request = AssuranceRequest.objects.create(
+        agency=agency_a,
+        subject="Assurance on 1.1",
+        sent_on=YESTERDAY - datetime.timedelta(days=30),
+        due_on=YESTERDAY,
+        sent_by=manager,
+    )
+    request.actions.set([action_a])
+    event = ChallengeEvent.objects.create(title="Spring challenge", held_on=YESTERDAY, chair="Priya Anand")
+    event.agencies_invited.set([agency_a])
+    challenge = Challenge.objects.create(event=event, action=action_a, challenge="How do you know it works?")
+    return {
+        "evidence": evidence,
+        "file": evidence.files.get(),
+        "request": request,
+        "event": event,
+        "challenge": challenge,
+        "action_a": action_a,
+        "action_b": action_b,
+        "agency_a": agency_a,
+    }
