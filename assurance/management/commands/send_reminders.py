@@ -9,9 +9,10 @@ records nothing.
 """
 
 import datetime
+import logging
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -23,6 +24,7 @@ from assurance.models import AssuranceRequest, Evidence, ReminderDigest
 from lscb import roles
 from reviews.models import Agency
 
+log = logging.getLogger(__name__)
 WINDOW_DAYS = 14
 KINDS = ("overdue", "due", "returned", "requests")
 
@@ -68,7 +70,7 @@ class Command(BaseCommand):
         agency_ids = {agency.pk for lead in leads for agency in lead.led_agencies.all()}
         sections = agency_sections(agency_ids, today)
         already = set(ReminderDigest.objects.filter(sent_on=today).values_list("user_id", flat=True))
-        sent = skipped = 0
+        sent = skipped = failed = 0
         for lead in leads:
             digest = [
                 {"agency": agency, **sections[agency.pk]}
@@ -80,9 +82,16 @@ class Command(BaseCommand):
             if lead.pk in already:
                 skipped += 1
                 continue
-            sent += self.send(lead, digest, today, dry_run)
+            try:
+                sent += self.send(lead, digest, today, dry_run)
+            except Exception as exc:  # one lead's mail failure must not stop the others' reminders
+                failed += 1
+                log.exception("Reminder digest to %s failed", lead.email)
+                self.stderr.write(f"Could not send to {lead.email}: {exc!r}")
         verb = "Would send" if dry_run else "Sent"
         self.stdout.write(f"{verb} {sent} reminder digest(s); {skipped} lead(s) already had today's.")
+        if failed:
+            raise CommandError(f"{failed} digest(s) could not be sent; they will be retried on the next run.")
 
     def send(self, lead, digest: list[dict], today: datetime.date, dry_run: bool) -> int:
         email = emails.reminder_email(lead, {"sections": digest, "window": WINDOW_DAYS})
