@@ -62,6 +62,13 @@ class EvidenceForm(forms.ModelForm):
             "produced_on": "The date on the document, not today's date unless it was written today.",
         }
         widgets = {"produced_on": DateInput(), "narrative": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {
+            "title": {"required": "Enter a title for the evidence."},
+            "produced_on": {
+                "required": "Enter the date the evidence was produced.",
+                "invalid": "Enter the date the evidence was produced as a real date.",
+            },
+        }
 
     def __init__(self, *args, upload_refused: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,7 +133,12 @@ class JudgementForm(forms.Form):
         help_text="For example, “The board has been assured that supervision audits now take place monthly.”",
         error_messages={"required": "Enter the board's assurance statement."},
     )
-    judged_on = forms.DateField(label="Date of the judgement", widget=DateInput(), initial=timezone.localdate)
+    judged_on = forms.DateField(
+        label="Date of the judgement",
+        widget=DateInput(),
+        initial=timezone.localdate,
+        error_messages={"required": "Enter the date of the judgement.", "invalid": "Enter a real date."},
+    )
 
     def clean_judged_on(self):
         return _not_future(self.cleaned_data.get("judged_on"), "The date of the judgement")
@@ -154,6 +166,10 @@ class AssuranceRequestForm(forms.ModelForm):
         fields = ["subject", "message", "due_on", "actions"]
         labels = {"due_on": "Reply due by", "message": "Message to the agency's leads"}
         widgets = {"due_on": DateInput(), "message": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {
+            "subject": {"required": "Enter a subject for the request."},
+            "due_on": {"required": "Enter the date the reply is due by.", "invalid": "Enter a real date."},
+        }
 
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,6 +202,10 @@ class ChaseForm(forms.ModelForm):
         model = Chase
         fields = ["chased_on", "method", "note"]
         labels = {"chased_on": "Date chased", "method": "How the agency was chased"}
+        error_messages = {
+            "chased_on": {"required": "Enter the date the agency was chased.", "invalid": "Enter a real date."},
+            "method": {"required": "Select how the agency was chased."},
+        }
         widgets = {"chased_on": DateInput(), "method": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
 
     def clean_chased_on(self):
@@ -197,6 +217,11 @@ class ChallengeEventForm(forms.ModelForm):
         model = ChallengeEvent
         fields = ["title", "held_on", "chair", "agencies_invited", "agencies_attending", "notes"]
         labels = {"held_on": "Date of the event"}
+        error_messages = {
+            "title": {"required": "Enter the event's title."},
+            "held_on": {"required": "Enter the date of the event.", "invalid": "Enter a real date."},
+            "chair": {"required": "Enter who chaired the event."},
+        }
         widgets = {
             "held_on": DateInput(),
             "agencies_invited": forms.CheckboxSelectMultiple,
@@ -218,6 +243,13 @@ class ChallengeForm(forms.ModelForm):
         model = Challenge
         fields = ["action", "challenge", "response", "outcome"]
         labels = {"challenge": "Challenge raised", "response": "The agency's response"}
+        error_messages = {
+            "action": {
+                "required": "Choose the action challenged.",
+                "invalid_choice": "Choose an action from the list.",
+            },
+            "challenge": {"required": "Enter the challenge raised."},
+        }
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ["challenge", "response", "outcome"]}
 
     def __init__(self, *args, event: ChallengeEvent, **kwargs):

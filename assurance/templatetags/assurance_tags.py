@@ -61,14 +61,14 @@ def govuk_widget(field) -> str:
     css = {
         "textarea": "govuk-textarea",
         "select": "govuk-select",
-        "fileinput": "govuk-file-upload",
-        "multiplefileinput": "govuk-file-upload",
+        "file": "govuk-file-upload",
+        "multiplefile": "govuk-file-upload",
     }.get(widget_type, "govuk-select" if isinstance(field.field.widget, Select) else "govuk-input")
     if field.errors:
         css += {"govuk-textarea": " govuk-textarea--error", "govuk-select": " govuk-select--error"}.get(
             css, " govuk-file-upload--error" if "file" in widget_type else " govuk-input--error"
         )
-    if widget_type == "dateinput":
+    if widget_type == "date":
         css += " govuk-input--width-10"
     attrs = {"class": css}
     described = [f"{field.auto_id}-hint"] if field.help_text else []

@@ -52,7 +52,7 @@ def test_attending_agencies_must_be_invited(client, manager, agency_a, agency_b)
 def test_a_challenge_can_only_be_raised_on_an_invited_agencys_action(client, world, manager, action_b):
     url = reverse("assurance:challenge-raise", args=[world["event"].pk])
     response = client_for(client, manager).post(url, {"action": action_b.pk, "challenge": "Why?"})
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose an action from the list." in response.content.decode()
     assert Challenge.objects.count() == 1
 
 
