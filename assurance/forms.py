@@ -70,21 +70,18 @@ class EvidenceForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, upload_refused: str = "", **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["produced_on"].required = True
         self.fields["files"].help_text = (
             f"You can choose several files. Accepted: {uploads.allowed_summary()}, "
             f"each up to {uploads._limit('MAX_FILE_BYTES')}."
         )
-        self.upload_refused = upload_refused
 
     def clean_produced_on(self):
         return _not_future(self.cleaned_data.get("produced_on"), "The date the evidence was produced")
 
     def clean_files(self) -> list[uploads.CheckedUpload]:
-        if self.upload_refused:
-            raise forms.ValidationError(self.upload_refused)
         checked, errors = [], []
         for upload in self.cleaned_data.get("files") or []:
             try:

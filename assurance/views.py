@@ -121,7 +121,13 @@ class EvidenceCreateView(TemplateView):
         return super().get_context_data(action=self.action, action_href=action_url(self.action), **kwargs)
 
     def receive(self, request):
-        form = EvidenceForm(request.POST, request.FILES, upload_refused=self.limiter.refused)
+        post, files = request.POST, request.FILES  # parses the body, through self.limiter
+        if self.limiter.refused:
+            # The upload was stopped part-way: report only that, keeping what was typed before the files.
+            typed = {key: post.get(key, "") for key in ("title", "narrative", "produced_on")}
+            form = EvidenceForm(initial=typed)
+            return self.render_to_response(self.get_context_data(form=form, refusal=self.limiter.refused), status=413)
+        form = EvidenceForm(post, files)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data

@@ -100,7 +100,8 @@ def test_an_oversized_file_is_refused_before_it_is_stored(client, lead_a, action
     settings.LSCB_UPLOADS = {**settings.LSCB_UPLOADS, "MAX_FILE_BYTES": 1000}
     big = samples.PDF + b"%" * 2000
     response = post_upload(client_for(client, lead_a), action_a, samples.SimpleUploadedFile("big.pdf", big))
-    assert response.status_code == 200
+    assert response.status_code == 413
+    assert 'value="Supervision audit"' in response.content.decode()  # what was typed is kept
     assert "big.pdf is larger than 1000\xa0bytes" in response.content.decode()
     assert Evidence.objects.count() == 0 and stored_files(media_root) == []
 
@@ -132,7 +133,7 @@ def test_too_many_files_are_refused(client, lead_a, action_a, media_root, settin
     settings.LSCB_UPLOADS = {**settings.LSCB_UPLOADS, "MAX_FILES": 2}
     files = [samples.upload("notes.txt") for _ in range(3)]
     response = post_upload(client_for(client, lead_a), action_a, *files)
-    assert "Upload at most 2 files at once" in response.content.decode()
+    assert response.status_code == 413 and "Upload at most 2 files at once" in response.content.decode()
     assert Evidence.objects.count() == 0 and stored_files(media_root) == []
 
 
@@ -218,3 +219,21 @@ def test_the_date_produced_cannot_be_in_the_future(client, lead_a, action_a):
     response = post_upload(client_for(client, lead_a), action_a, produced_on="2999-01-01")
     assert "must be today or in the past" in response.content.decode()
     assert Evidence.objects.count() == 0
+
+
+def test_the_upload_still_checks_csrf_after_installing_its_upload_handler(lead_a, action_a, media_root, settings):
+    from django.test import Client
+
+    settings.LSCB_UPLOADS = {**settings.LSCB_UPLOADS, "MAX_FILE_BYTES": 1000}
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lead_a)
+    url = reverse("evidence-create", args=[action_a.pk])
+    assert post_upload(client, action_a, samples.upload("report.pdf")).status_code == 403
+    client.get(url)
+    token = client.cookies["csrftoken"].value
+    data = {"csrfmiddlewaretoken": token, **evidence_data()}
+    big = samples.SimpleUploadedFile("big.pdf", samples.PDF + b"%" * 2000)
+    response = client.post(url, {**data, "files": [big]})
+    assert response.status_code == 413 and "big.pdf is larger than" in response.content.decode()
+    assert Evidence.objects.count() == 0 and stored_files(media_root) == []
+    assert client.post(url, {**data, "files": [samples.upload("report.pdf")]}).status_code == 302
