@@ -18,7 +18,7 @@ def _agencies(request) -> QuerySet:
 class AssuranceRequestFilter(django_filters.FilterSet):
     agency = django_filters.ModelChoiceFilter(queryset=_agencies, empty_label="All agencies")
     state = django_filters.ChoiceFilter(
-        choices=AssuranceRequest.State.choices, method="filter_state", empty_label="Any state"
+        choices=AssuranceRequest.State.choices, method="filter_state", empty_label="Any state", label="State"
     )
     overdue = django_filters.ChoiceFilter(
         choices=[("1", "Overdue only"), ("0", "Not overdue")],

@@ -13,7 +13,7 @@ from assurance.filters import AssuranceRequestFilter
 from assurance.forms import AssuranceRequestForm, ChaseForm, RequestAgencyForm
 from assurance.models import AssuranceRequest
 from assurance.templatetags.assurance_tags import action_url
-from lscb import permissions
+from lscb import permissions, roles
 
 
 class RequestListView(ListView):
@@ -42,6 +42,7 @@ class RequestListView(ListView):
         return super().get_context_data(
             filterset=self.filterset,
             can_send=permissions.can_judge_assurance(self.request.user),
+            is_lead=roles.is_agency_lead(self.request.user),
             query=query.urlencode(),
             **kwargs,
         )
