@@ -10,6 +10,7 @@ from assurance.models import (
     Evidence,
     EvidenceDownload,
     EvidenceFile,
+    ReminderDigest,
 )
 
 
@@ -97,3 +98,10 @@ class ChallengeEventAdmin(SimpleHistoryAdmin):
 class ChallengeAdmin(SimpleHistoryAdmin):
     list_display = ["action", "event"]
     raw_id_fields = ["action"]
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "sent_on", "email", "sent_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "sent_on", "email", "counts", "body", "sent_at"]

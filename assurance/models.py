@@ -161,6 +161,9 @@ class AssuranceRequest(models.Model):
     response_received_on = models.DateField(null=True, blank=True)
     response_note = models.TextField(blank=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    # Proof of what was sent: the addresses the request went to, and the plan extracts attached.
+    emailed_to = models.TextField(blank=True)
+    attachments = models.TextField(blank=True, help_text="File names of the plan extracts attached to the email.")
     history = HistoricalRecords(m2m_fields=[actions])
 
     objects = AssuranceRequestQuerySet.as_manager()
@@ -186,11 +189,18 @@ class AssuranceRequest(models.Model):
 class Chase(models.Model):
     """A reminder sent to an agency that has not answered an assurance request."""
 
+    class Method(models.TextChoices):
+        EMAIL = "Email", "Email"
+        TELEPHONE = "Telephone", "Telephone"
+        LETTER = "Letter", "Letter"
+        MEETING = "Meeting", "Meeting"
+
     request = models.ForeignKey(AssuranceRequest, on_delete=models.PROTECT, related_name="chases")
     chased_on = models.DateField(default=timezone.localdate)
-    method = models.CharField(max_length=50, default="Email")
+    method = models.CharField(max_length=50, choices=Method.choices, default=Method.EMAIL)
     note = models.TextField(blank=True)
     chased_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    emailed_to = models.TextField(blank=True, help_text="The leads this chaser was emailed to, if any.")
     history = HistoricalRecords()
 
     class Meta:
@@ -244,3 +254,22 @@ class Challenge(models.Model):
 
     def __str__(self) -> str:
         return f"Challenge on {self.action_id}"
+
+
+class ReminderDigest(models.Model):
+    """The daily reminder email sent to one agency lead: at most one a day, so a re-run sends nothing twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField(default=timezone.localdate)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    email = models.EmailField()
+    counts = models.JSONField(default=dict, help_text="How many actions due, overdue, evidence returned, requests.")
+    body = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_on", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="one_reminder_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.user} on {self.sent_on:%d/%m/%Y}"

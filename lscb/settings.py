@@ -147,6 +147,40 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
+# --- Uploads ------------------------------------------------------------------
+# Evidence upload rules, in one place (README "Evidence files"). assurance/uploads.py
+# enforces them; every limit has a safe default and may be tightened from the environment.
+_MB = 1024 * 1024
+LSCB_UPLOADS = {
+    # Each file, and the whole upload (every file plus the form), in bytes.
+    "MAX_FILE_BYTES": env_int("LSCB_UPLOAD_MAX_FILE_MB", 25, minimum=1) * _MB,
+    "MAX_UPLOAD_BYTES": env_int("LSCB_UPLOAD_MAX_TOTAL_MB", 100, minimum=1) * _MB,
+    "MAX_FILES": env_int("LSCB_UPLOAD_MAX_FILES", 10, minimum=1),
+    # Office and OpenDocument files are zip archives: a small file can unpack
+    # to gigabytes (a "zip bomb"). Each is unpacked as a stream, counting bytes.
+    "ZIP_MAX_UNCOMPRESSED_BYTES": env_int("LSCB_UPLOAD_ZIP_MAX_MB", 250, minimum=1) * _MB,
+    "ZIP_MAX_RATIO": env_int("LSCB_UPLOAD_ZIP_MAX_RATIO", 100, minimum=2),
+    "ZIP_MAX_ENTRIES": 5000,
+    # The allow-list (keys of assurance.uploads.FILE_TYPES). Narrow it, never widen it beyond those.
+    "ALLOWED_TYPES": env_list(
+        "LSCB_UPLOAD_TYPES", ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png", "jpeg", "eml", "msg"]
+    ),
+    # Optional virus scan through clamd's INSTREAM command, e.g. "unix:///run/clamav/clamd.ctl"
+    # or "tcp://127.0.0.1:3310". Off when empty. When on, a file that is infected or
+    # cannot be scanned (clamd down, timeout) is refused and never stored.
+    "CLAMAV_URL": env_str("LSCB_CLAMAV_URL") or None,
+    "CLAMAV_TIMEOUT": env_int("LSCB_CLAMAV_TIMEOUT", 30, minimum=1),
+}
+# Django streams a file to a temporary file once it passes this size, so a big
+# upload is never held in memory; form fields other than files are capped here.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# The printed plan's agency extract, attached to assurance requests: a dotted path to
+# render(review, agency, generated_by) -> bytes (PDF), provided by lscb's printed plan.
+# None sends requests without attachments. assurance/ must not import lscb, hence a setting.
+LSCB_PLAN_EXTRACT_RENDERER = None
+
 # --- Email --------------------------------------------------------------------
 _email_url = env_str("EMAIL_URL")
 if _email_url:

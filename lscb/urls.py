@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from assurance import views as assurance_views
 from lscb import import_views, security_views, two_factor_views, views
 
 handler500 = "lscb.security_views.server_error"
@@ -10,7 +11,7 @@ urlpatterns = [
     path("", views.root, name="root"),
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", views.HomeView.as_view(), name="home"),
-    path("reviews/<slug:slug>/import/", import_views.PlanImportView.as_view(), name="plan-import"),
+    # Sign-in, two-factor sign-in and the security log.
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", two_factor_views.VerifyView.as_view(), name="two-factor-verify"),
@@ -20,6 +21,16 @@ urlpatterns = [
     ),
     path("audit/security/", security_views.SecurityLogView.as_view(), name="security-log"),
     path("admin/", admin.site.urls),
+    # Board-wide pages that compose the apps.
+    path("reviews/<slug:slug>/import/", import_views.PlanImportView.as_view(), name="plan-import"),
+    # Assurance pages that hang off an action or a file.
+    # evidence-download takes the EvidenceFile's id: a piece of evidence may hold several files.
+    path("actions/<int:pk>/evidence/new/", assurance_views.EvidenceCreateView.as_view(), name="evidence-create"),
+    path("actions/<int:pk>/assurance/new/", assurance_views.JudgementCreateView.as_view(), name="judgement-create"),
+    path("evidence/<int:pk>/", assurance_views.EvidenceDetailView.as_view(), name="evidence-detail"),
+    path("evidence/<int:pk>/download/", assurance_views.evidence_download, name="evidence-download"),
+    # The apps.
     path("reviews/", include("reviews.urls")),
     path("actions/", include("actions.urls")),
+    path("assurance/", include("assurance.urls")),
 ]

@@ -1,0 +1,62 @@
+"""The emails assurance sends: requests, chasers and the daily reminder digest.
+
+Sent through Django's email framework (console backend unless EMAIL_URL or
+EMAIL_BACKEND says otherwise). Plain text: safeguarding leads read these on
+locked-down mail clients.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
+from django.utils.text import slugify
+
+from lscb import roles
+
+
+def lead_addresses(agency) -> list[str]:
+    """Active agency leads of this agency who have an email address."""
+    leads = agency.leads.filter(is_active=True, groups__name=roles.AGENCY_LEAD).exclude(email="").order_by("email")
+    return list(leads.values_list("email", flat=True).distinct())
+
+
+def _context(**extra) -> dict:
+    return {"board_name": settings.BOARD_NAME, "protective_marking": settings.PROTECTIVE_MARKING, **extra}
+
+
+def request_email(request, actions, user) -> EmailMessage:
+    actions = sorted(actions, key=lambda a: (a.recommendation.review.title, a.recommendation.sort_key, a.pk))
+    body = render_to_string("assurance/email/request.txt", _context(request=request, actions=actions, sender=user))
+    email = EmailMessage(
+        subject=f"[{settings.PROTECTIVE_MARKING}] {request.subject}", body=body, to=lead_addresses(request.agency)
+    )
+    for review, pdf in plan_extracts(request.agency, actions, user):
+        name = f"{slugify(review.slug)}-{slugify(request.agency.short_name or request.agency.name)}-action-plan.pdf"
+        email.attach(name, pdf, "application/pdf")
+    return email
+
+
+def plan_extracts(agency, actions, user) -> list[tuple]:
+    """One PDF extract for each review the actions belong to, when the printed plan is available."""
+    dotted = getattr(settings, "LSCB_PLAN_EXTRACT_RENDERER", None)
+    if not dotted:
+        return []
+    render = import_string(dotted)
+    reviews = {action.recommendation.review_id: action.recommendation.review for action in actions}
+    return [(review, render(review, agency, user)) for review in sorted(reviews.values(), key=lambda r: r.pk)]
+
+
+def chase_email(request, chase) -> EmailMessage:
+    body = render_to_string("assurance/email/chase.txt", _context(request=request, chase=chase))
+    return EmailMessage(
+        subject=f"[{settings.PROTECTIVE_MARKING}] Reminder: {request.subject}",
+        body=body,
+        to=lead_addresses(request.agency),
+    )
+
+
+def reminder_email(user, digest: dict) -> EmailMessage:
+    body = render_to_string("assurance/email/reminder.txt", _context(user=user, **digest))
+    return EmailMessage(
+        subject=f"[{settings.PROTECTIVE_MARKING}] Your agency's actions: reminders", body=body, to=[user.email]
+    )

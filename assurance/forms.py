@@ -1,0 +1,260 @@
+"""Forms for evidence, judgements, requests, chasers and challenge events (GOV.UK patterns)."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from actions.choices import AssuranceLevel
+from actions.models import Action
+from assurance import uploads
+from assurance.models import AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
+from reviews.models import Agency
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _not_future(value: datetime.date | None, what: str) -> datetime.date | None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{what} must be today or in the past.")
+    return value
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Zero or more files from one input (Django docs, "Uploading multiple files").
+
+    Django's per-file checks are replaced by the board's upload rules, which
+    the form runs in clean_files so every refusal names its file.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": uploads.accepted_extensions()}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in files if f]
+
+
+class EvidenceForm(forms.ModelForm):
+    files = MultipleFileField(
+        required=False,
+        label="Files (optional)",
+        help_text="You can choose several files.",
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "narrative", "produced_on"]
+        labels = {"narrative": "What this shows", "produced_on": "Date the evidence was produced"}
+        help_texts = {
+            "title": "For example, “Audit of supervision records, March 2026”.",
+            "narrative": "Say what the evidence shows about the action and its impact on practice.",
+            "produced_on": "The date on the document, not today's date unless it was written today.",
+        }
+        widgets = {"produced_on": DateInput(), "narrative": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {
+            "title": {"required": "Enter a title for the evidence."},
+            "produced_on": {
+                "required": "Enter the date the evidence was produced.",
+                "invalid": "Enter the date the evidence was produced as a real date.",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["produced_on"].required = True
+        self.fields["files"].help_text = (
+            f"You can choose several files. Accepted: {uploads.allowed_summary()}, "
+            f"each up to {uploads._limit('MAX_FILE_BYTES')}."
+        )
+
+    def clean_produced_on(self):
+        return _not_future(self.cleaned_data.get("produced_on"), "The date the evidence was produced")
+
+    def clean_files(self) -> list[uploads.CheckedUpload]:
+        checked, errors = [], []
+        for upload in self.cleaned_data.get("files") or []:
+            try:
+                checked.append(uploads.inspect_upload(upload))
+            except uploads.UploadRefused as refusal:
+                errors.append(str(refusal))
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
+
+
+class EvidenceReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            (Evidence.ReviewState.ACCEPTED, "Accept the evidence"),
+            (Evidence.ReviewState.MORE_REQUESTED, "Return it and ask for more"),
+        ],
+        error_messages={"required": "Select whether you accept the evidence or ask for more."},
+    )
+    note = forms.CharField(
+        label="Note to the agency",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when you ask for more: say what the board still needs to see.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Evidence.ReviewState.MORE_REQUESTED and not (data.get("note") or "").strip():
+            self.add_error("note", "Say what more the board needs to see.")
+        return data
+
+
+class JudgementForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Assurance level",
+        choices=AssuranceLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the board's level of assurance."},
+    )
+    statement = forms.CharField(
+        label="Assurance to the board",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, “The board has been assured that supervision audits now take place monthly.”",
+        error_messages={"required": "Enter the board's assurance statement."},
+    )
+    judged_on = forms.DateField(
+        label="Date of the judgement",
+        widget=DateInput(),
+        initial=timezone.localdate,
+        error_messages={"required": "Enter the date of the judgement.", "invalid": "Enter a real date."},
+    )
+
+    def clean_judged_on(self):
+        return _not_future(self.cleaned_data.get("judged_on"), "The date of the judgement")
+
+
+class RequestAgencyForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        label="Agency",
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency to ask.", "invalid_choice": "Choose an agency from the list."},
+    )
+
+
+class AssuranceRequestForm(forms.ModelForm):
+    actions = forms.ModelMultipleChoiceField(
+        queryset=Action.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Actions the agency should give assurance on",
+        error_messages={"required": "Choose at least one action.", "invalid_choice": "Choose actions of this agency."},
+    )
+
+    class Meta:
+        model = AssuranceRequest
+        fields = ["subject", "message", "due_on", "actions"]
+        labels = {"due_on": "Reply due by", "message": "Message to the agency's leads"}
+        widgets = {"due_on": DateInput(), "message": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {
+            "subject": {"required": "Enter a subject for the request."},
+            "due_on": {"required": "Enter the date the reply is due by.", "invalid": "Enter a real date."},
+        }
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.fields["actions"].queryset = (
+            Action.objects.filter(agency=agency)
+            .select_related("recommendation__review")
+            .order_by(*Action._meta.ordering)
+        )
+        self.fields["actions"].label_from_instance = action_label
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data.get("due_on")
+        if due_on and due_on <= timezone.localdate():
+            raise forms.ValidationError("The reply due date must be in the future.")
+        return due_on
+
+
+def action_label(action: Action) -> str:
+    review = action.recommendation.review
+    return f"{review.subject}, {action.recommendation.number}: {action.description[:90]}"
+
+
+class ChaseForm(forms.ModelForm):
+    email_leads = forms.BooleanField(
+        label="Also email this reminder to the agency's leads", required=False, initial=True
+    )
+
+    class Meta:
+        model = Chase
+        fields = ["chased_on", "method", "note"]
+        labels = {"chased_on": "Date chased", "method": "How the agency was chased"}
+        error_messages = {
+            "chased_on": {"required": "Enter the date the agency was chased.", "invalid": "Enter a real date."},
+            "method": {"required": "Select how the agency was chased."},
+        }
+        widgets = {"chased_on": DateInput(), "method": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_chased_on(self):
+        return _not_future(self.cleaned_data.get("chased_on"), "The date chased")
+
+
+class ChallengeEventForm(forms.ModelForm):
+    class Meta:
+        model = ChallengeEvent
+        fields = ["title", "held_on", "chair", "agencies_invited", "agencies_attending", "notes"]
+        labels = {"held_on": "Date of the event"}
+        error_messages = {
+            "title": {"required": "Enter the event's title."},
+            "held_on": {"required": "Enter the date of the event.", "invalid": "Enter a real date."},
+            "chair": {"required": "Enter who chaired the event."},
+        }
+        widgets = {
+            "held_on": DateInput(),
+            "agencies_invited": forms.CheckboxSelectMultiple,
+            "agencies_attending": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        invited, attending = set(data.get("agencies_invited") or []), set(data.get("agencies_attending") or [])
+        if attending - invited:
+            names = ", ".join(sorted(a.name for a in attending - invited))
+            self.add_error("agencies_attending", f"Agencies attending must also be invited: {names}.")
+        return data
+
+
+class ChallengeForm(forms.ModelForm):
+    class Meta:
+        model = Challenge
+        fields = ["action", "challenge", "response", "outcome"]
+        labels = {"challenge": "Challenge raised", "response": "The agency's response"}
+        error_messages = {
+            "action": {
+                "required": "Choose the action challenged.",
+                "invalid_choice": "Choose an action from the list.",
+            },
+            "challenge": {"required": "Enter the challenge raised."},
+        }
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ["challenge", "response", "outcome"]}
+
+    def __init__(self, *args, event: ChallengeEvent, **kwargs):
+        super().__init__(*args, **kwargs)
+        actions = Action.objects.select_related("recommendation__review", "agency")
+        invited = list(event.agencies_invited.all())
+        if invited:
+            actions = actions.filter(agency__in=invited)
+        self.fields["action"].queryset = actions
+        self.fields["action"].label_from_instance = lambda a: f"{action_label(a)} ({a.agency or 'board-wide'})"
+        self.fields["action"].empty_label = "Choose an action"

@@ -1,0 +1,185 @@
+"""Assurance requests: the list, sending one, its page, chasers, and "no further assurance received"."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
+from django.shortcuts import redirect
+from django.views.generic import FormView, ListView, TemplateView
+
+from actions.models import Action
+from assurance import emails, scoping, services
+from assurance.filters import AssuranceRequestFilter
+from assurance.forms import AssuranceRequestForm, ChaseForm, RequestAgencyForm
+from assurance.models import AssuranceRequest
+from assurance.templatetags.assurance_tags import action_url
+from lscb import permissions, roles
+
+
+class RequestListView(ListView):
+    template_name = "assurance/request_list.html"
+    paginate_by = 50
+    context_object_name = "assurance_requests"
+
+    def dispatch(self, request, *args, **kwargs):
+        scoping.require_role(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = (
+            AssuranceRequest.objects.for_user(self.request.user)
+            .select_related("agency", "sent_by")
+            .annotate(action_count=Count("actions", distinct=True), last_chased=Max("chases__chased_on"))
+            .order_by("-sent_on", "-pk")
+        )
+        self.filterset = AssuranceRequestFilter(self.request.GET, queryset=queryset, request=self.request)
+        # An invalid filter value is reported and shows nothing, never silently more.
+        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filterset=self.filterset,
+            can_send=permissions.can_judge_assurance(self.request.user),
+            is_lead=roles.is_agency_lead(self.request.user),
+            query=query.urlencode(),
+            **kwargs,
+        )
+
+
+class RequestCreateView(FormView):
+    """Send an agency a request. Step one picks the agency (?agency=); step two its actions, due date and message."""
+
+    template_name = "assurance/request_form.html"
+    form_class = AssuranceRequestForm
+
+    def dispatch(self, request, *args, **kwargs):
+        scoping.require_manager(request.user)
+        self.agency_form = RequestAgencyForm(request.GET if "agency" in request.GET else None)
+        self.agency = self.agency_form.cleaned_data["agency"] if self.agency_form.is_valid() else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.agency is None:
+            return self.render_to_response(self.get_context_data(form=None))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.agency is None:
+            return self.render_to_response(self.get_context_data(form=None))
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "agency": self.agency}
+
+    def get_initial(self):
+        return {"subject": f"Request for assurance: {self.agency.name}"} if self.agency else {}
+
+    def get_context_data(self, **kwargs):
+        recipients = emails.lead_addresses(self.agency) if self.agency else []
+        return super().get_context_data(
+            agency=self.agency,
+            agency_form=self.agency_form,
+            recipients=recipients,
+            extracts_on=bool(settings.LSCB_PLAN_EXTRACT_RENDERER),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        request = services.send_request(
+            self.agency,
+            list(data["actions"]),
+            self.request.user,
+            subject=data["subject"],
+            message=data["message"],
+            due_on=data["due_on"],
+        )
+        if request.emailed_to:
+            messages.success(self.request, f"Request sent to {request.emailed_to}.")
+        else:
+            messages.warning(
+                self.request, f"Request recorded, but {self.agency} has no agency lead with an email address."
+            )
+        return redirect("assurance:request-detail", pk=request.pk)
+
+
+class RequestDetailView(TemplateView):
+    template_name = "assurance/request_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.assurance_request = scoping.request_for(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        request = self.assurance_request
+        actions = list(request.actions.select_related("recommendation__review").order_by(*Action._meta.ordering))
+        for action in actions:
+            action.href = action_url(action)
+        manager = permissions.can_judge_assurance(user)
+        return super().get_context_data(
+            assurance_request=request,
+            actions=actions,
+            chases=list(request.chases.select_related("chased_by")),
+            is_manager=manager,
+            can_chase=manager and request.state != AssuranceRequest.State.ANSWERED,
+            can_mark_no_response=manager and request.state == AssuranceRequest.State.NO_RESPONSE,
+            **kwargs,
+        )
+
+
+class ChaseCreateView(FormView):
+    template_name = "assurance/chase_form.html"
+    form_class = ChaseForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.assurance_request = scoping.request_for(request.user, kwargs["pk"])
+        scoping.require_manager(request.user)
+        if self.assurance_request.state == AssuranceRequest.State.ANSWERED:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            assurance_request=self.assurance_request,
+            recipients=emails.lead_addresses(self.assurance_request.agency),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        chase = services.record_chase(
+            self.assurance_request,
+            self.request.user,
+            chased_on=data["chased_on"],
+            method=data["method"],
+            note=data["note"],
+            email_leads=data["email_leads"],
+        )
+        sent = f" and emailed to {chase.emailed_to}" if chase.emailed_to else ""
+        messages.success(self.request, f"Chaser recorded{sent}.")
+        return redirect("assurance:request-detail", pk=self.assurance_request.pk)
+
+
+class NoResponseView(TemplateView):
+    """One step: every action of an unanswered, overdue request becomes "No further assurance received"."""
+
+    template_name = "assurance/request_no_response.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.assurance_request = scoping.request_for(request.user, kwargs["pk"])
+        scoping.require_manager(request.user)
+        if self.assurance_request.state != AssuranceRequest.State.NO_RESPONSE:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        actions = self.assurance_request.actions.select_related("recommendation__review")
+        return super().get_context_data(assurance_request=self.assurance_request, actions=actions, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        judgements = services.record_no_further_assurance(self.assurance_request, request.user)
+        messages.success(request, f"{len(judgements)} action(s) set to “No further assurance received”.")
+        return redirect("assurance:request-detail", pk=self.assurance_request.pk)

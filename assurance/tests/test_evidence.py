@@ -1,0 +1,110 @@
+"""The evidence page, its review by the manager, withdrawal, and the logged, permission-checked download."""
+
+import pytest
+from django.urls import reverse
+
+from assurance.models import Evidence, EvidenceDownload, EvidenceFile
+from assurance.tests import samples
+from conftest import client_for
+
+
+def test_download_headers_are_exactly_as_required(client, world, lead_a):
+    response = client_for(client, lead_a).get(reverse("evidence-download", args=[world["file"].pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content) == samples.PDF
+
+
+def test_a_non_ascii_or_quoted_name_is_encoded_safely(client, world, manager):
+    EvidenceFile.objects.filter(pk=world["file"].pk).update(original_name='Rapport "final"\r\nX: y – été.pdf')
+    response = client_for(client, manager).get(reverse("evidence-download", args=[world["file"].pk]))
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=utf-8''")
+    assert "\r" not in disposition and "\n" not in disposition and '"final"' not in disposition
+
+
+def test_every_download_is_recorded_and_shown_to_the_manager_only(client, world, manager, chair, lead_a):
+    url = reverse("evidence-download", args=[world["file"].pk])
+    client_for(client, lead_a).get(url, REMOTE_ADDR="10.0.0.7")
+    download = EvidenceDownload.objects.get()
+    assert (download.user, download.file, download.ip_address) == (lead_a, world["file"], "10.0.0.7")
+    page = reverse("evidence-detail", args=[world["evidence"].pk])
+    assert "10.0.0.7" in client_for(client, manager).get(page).content.decode()
+    assert "10.0.0.7" not in client_for(client, chair).get(page).content.decode()
+    assert "10.0.0.7" not in client_for(client, lead_a).get(page).content.decode()
+
+
+def test_a_file_missing_from_storage_is_a_404_not_a_500(client, world, manager, media_root):
+    (media_root / world["file"].file.name).unlink()
+    assert client_for(client, manager).get(reverse("evidence-download", args=[world["file"].pk])).status_code == 404
+
+
+def test_manager_accepts_evidence_and_history_names_them(client, world, manager):
+    url = reverse("assurance:evidence-review", args=[world["evidence"].pk])
+    response = client_for(client, manager).post(url, {"decision": "accepted", "note": ""})
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(pk=world["evidence"].pk)
+    assert evidence.review_state == "accepted" and evidence.reviewed_by == manager
+    assert evidence.history.first().history_user == manager
+
+
+def test_returning_evidence_needs_a_note_and_the_lead_sees_it(client, world, manager, lead_a):
+    url = reverse("assurance:evidence-review", args=[world["evidence"].pk])
+    client_for(client, manager)
+    response = client.post(url, {"decision": "more_requested", "note": ""})
+    assert "Say what more the board needs to see" in response.content.decode()
+    assert Evidence.objects.get().review_state == "submitted"
+    client.post(url, {"decision": "more_requested", "note": "Send the audit results, please."})
+    home = client_for(client, lead_a).get(reverse("assurance:lead-home")).content.decode()
+    assert "Evidence returned asking for more (1)" in home and "Send the audit results, please." in home
+
+
+def test_withdrawn_evidence_is_kept_hidden_from_the_lead_and_downloadable_by_the_manager_only(
+    client, world, manager, chair, lead_a, media_root
+):
+    client_for(client, lead_a).post(reverse("assurance:evidence-withdraw", args=[world["evidence"].pk]))
+    evidence = Evidence.objects.get()
+    assert evidence.withdrawn and evidence.files.get().withdrawn
+    assert (media_root / evidence.files.get().file.name).exists()
+    assert evidence.history.first().history_user == lead_a
+    page, download = (
+        reverse("evidence-detail", args=[evidence.pk]),
+        reverse("evidence-download", args=[world["file"].pk]),
+    )
+    assert client.get(page).status_code == 404 and client.get(download).status_code == 404
+    assert client_for(client, chair).get(page).status_code == 200
+    assert client.get(download).status_code == 404
+    assert client_for(client, manager).get(download).status_code == 200
+
+
+def test_accepted_evidence_cannot_be_withdrawn_by_its_lead(client, world, manager, lead_a):
+    client_for(client, manager).post(
+        reverse("assurance:evidence-review", args=[world["evidence"].pk]), {"decision": "accepted"}
+    )
+    url = reverse("assurance:evidence-withdraw", args=[world["evidence"].pk])
+    assert client_for(client, lead_a).post(url).status_code == 403
+    assert not Evidence.objects.get().withdrawn
+
+
+def test_another_lead_of_the_same_agency_cannot_withdraw_what_they_did_not_upload(client, world, agency_a):
+    from lscb import roles
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="lead_a2", role=roles.AGENCY_LEAD)
+    agency_a.leads.add(colleague)
+    url = reverse("assurance:evidence-withdraw", args=[world["evidence"].pk])
+    assert client_for(client, colleague).post(url).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["lead_a", "lead_b"])
+def test_lead_home_shows_each_led_agency_separately(client, personas, world, persona, agency_a, agency_b):
+    user = personas[persona]
+    agency_b.leads.add(personas["lead_a"])
+    html = client_for(client, user).get(reverse("assurance:lead-home")).content.decode()
+    assert "Agency B (Police)" in html
+    assert ("Agency A (Children" in html) == (persona == "lead_a")
+    if persona == "lead_a":
+        assert "Assurance on 1.1" in html and "Visit template v2" in html

@@ -1,0 +1,80 @@
+"""send_reminders: one digest per lead per day, with the right contents, and --dry-run records nothing."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from actions.choices import ActionStatus
+from assurance import services
+from assurance.models import ReminderDigest
+from tests.factories import ActionFactory, RecommendationFactory
+
+TODAY = datetime.date.today()
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("send_reminders", *args, stdout=out)
+    return out.getvalue()
+
+
+def make_work(review, agency_a, agency_b):
+    rec = RecommendationFactory(review=review, agency=agency_a, number="3.1")
+    ActionFactory(recommendation=rec, description="Due soon", due_date=TODAY + datetime.timedelta(days=10))
+    ActionFactory(recommendation=rec, description="Overdue work", due_date=TODAY - datetime.timedelta(days=3))
+    ActionFactory(recommendation=rec, description="Far off", due_date=TODAY + datetime.timedelta(days=40))
+    ActionFactory(
+        recommendation=rec,
+        description="Done late",
+        due_date=TODAY - datetime.timedelta(days=3),
+        status=ActionStatus.COMPLETED,
+    )
+    rec_b = RecommendationFactory(review=review, agency=agency_b, number="4.1")
+    ActionFactory(recommendation=rec_b, description="Police overdue", due_date=TODAY - datetime.timedelta(days=1))
+
+
+def test_each_lead_gets_one_digest_of_their_own_agencies_once_a_day(
+    world, manager, lead_a, lead_b, review, agency_a, agency_b
+):
+    make_work(review, agency_a, agency_b)
+    services.review_evidence(world["evidence"], manager, decision="more_requested", note="Send the audit.")
+    assert "Sent 2 reminder digest(s)" in run()
+    by_to = {email.to[0]: email for email in mail.outbox}
+    body_a = by_to["lead_a@example.org"].body
+    assert "Due soon" in body_a and "Overdue work" in body_a and "Far off" not in body_a and "Done late" not in body_a
+    assert "Visit template v2" in body_a and "Send the audit." in body_a
+    assert "Assurance on 1.1" in body_a and "NO RESPONSE" in body_a
+    assert "Police overdue" not in body_a
+    assert "Police overdue" in by_to["lead_b@example.org"].body and "Due soon" not in by_to["lead_b@example.org"].body
+    digest = ReminderDigest.objects.get(user=lead_a)
+    assert digest.sent_on == TODAY and digest.counts == {"overdue": 1, "due": 1, "returned": 1, "requests": 1}
+    assert "Sent 0 reminder digest(s); 2 lead(s) already had today's." in run()
+    assert len(mail.outbox) == 2 and ReminderDigest.objects.count() == 2
+
+
+def test_dry_run_prints_and_records_nothing(world, lead_a):
+    output = run("--dry-run")
+    assert "To lead_a@example.org" in output and "Would send 1" in output
+    assert mail.outbox == [] and ReminderDigest.objects.count() == 0
+
+
+def test_a_lead_with_nothing_to_do_or_inactive_gets_nothing(lead_a, lead_b, action_a, action_b):
+    lead_b.is_active = False
+    lead_b.save()
+    assert "Sent 0" in run()
+    assert mail.outbox == []
+
+
+def test_a_send_failure_records_nothing_so_the_next_run_retries(world, lead_a, monkeypatch):
+    def fail(*args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", fail)
+    with pytest.raises(CommandError, match="1 digest"):
+        run()
+    assert ReminderDigest.objects.count() == 0
+    monkeypatch.undo()
+    assert "Sent 1" in run()

@@ -1,0 +1,274 @@
+"""The agency lead's home page, evidence (upload, page, review, withdraw, download) and judgements.
+
+Requests and chasers live in request_views.py, challenge events in challenge_views.py.
+Every view fetches through assurance.scoping (out of scope = 404) before it
+asks lscb.permissions what the user may do (may not = 403).
+"""
+
+import datetime
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.generic import FormView, TemplateView
+
+from actions.choices import AMBER_WINDOW_DAYS, DONE_STATUSES, OPEN_STATUSES
+from actions.models import Action
+from assurance import scoping, services, uploads
+from assurance.forms import EvidenceForm, EvidenceReviewForm, JudgementForm
+from assurance.models import AssuranceRequest, Evidence, EvidenceDownload
+from assurance.templatetags.assurance_tags import action_url
+from lscb import permissions, roles
+from reviews.models import Agency
+
+log = logging.getLogger(__name__)
+
+
+class LeadHomeView(TemplateView):
+    """ "Your agency's actions": what each agency the lead leads must do next, agency by agency."""
+
+    template_name = "assurance/lead_home.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.is_agency_lead(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ids = roles.lead_agency_ids(self.request.user)
+        today = timezone.localdate()
+        sections = {agency.pk: _empty_section(agency) for agency in Agency.objects.filter(pk__in=ids)}
+        for action in _lead_actions(ids, today):
+            section = sections[action.agency_id]
+            if action.status in DONE_STATUSES:
+                section["awaiting"].append(action)
+            elif action.due_date < today:
+                section["overdue"].append(action)
+            else:
+                section["due"].append(action)
+        for evidence in _lead_evidence(ids):
+            key = "returned" if evidence.review_state == Evidence.ReviewState.MORE_REQUESTED else "submitted"
+            sections[evidence.action.agency_id][key].append(evidence)
+        for request in AssuranceRequest.objects.filter(agency__in=ids).unanswered().annotate(n=Count("actions")):
+            sections[request.agency_id]["requests"].append(request)
+        due_heading = f"Due in the next {AMBER_WINDOW_DAYS} days"
+        return super().get_context_data(
+            sections=list(sections.values()), window=AMBER_WINDOW_DAYS, due_heading=due_heading, **kwargs
+        )
+
+
+def _empty_section(agency: Agency) -> dict:
+    return {
+        "agency": agency,
+        **{key: [] for key in ["due", "overdue", "awaiting", "returned", "submitted", "requests"]},
+    }
+
+
+def _lead_actions(agency_ids, today):
+    accepted = Evidence.objects.filter(
+        action=OuterRef("pk"), review_state=Evidence.ReviewState.ACCEPTED, withdrawn=False
+    )
+    soon = today + datetime.timedelta(days=AMBER_WINDOW_DAYS)
+    return (
+        Action.objects.filter(agency__in=agency_ids)
+        .annotate(has_accepted=Exists(accepted))
+        .filter(Q(status__in=OPEN_STATUSES, due_date__lte=soon) | Q(status__in=DONE_STATUSES, has_accepted=False))
+        .select_related("recommendation__review")
+        .order_by("due_date", "pk")
+    )
+
+
+def _lead_evidence(agency_ids):
+    return (
+        Evidence.objects.filter(action__agency__in=agency_ids, withdrawn=False)
+        .exclude(review_state=Evidence.ReviewState.ACCEPTED)
+        .select_related("action__recommendation__review", "reviewed_by")
+    )
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class EvidenceCreateView(TemplateView):
+    """Upload evidence. The body is checked against the upload limits before it is read.
+
+    CSRF is checked by hand (csrf_protect, below) AFTER our size-limit upload
+    handler is installed: the CSRF middleware would otherwise parse the whole
+    multipart body first (Django docs, "Modifying upload handlers on the fly").
+    """
+
+    template_name = "assurance/evidence_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = scoping.action_for(request.user, kwargs["pk"])
+        if not permissions.can_upload_evidence(request.user, self.action):
+            raise PermissionDenied
+        if request.method == "POST":
+            refusal = uploads.body_too_large(request)
+            if refusal:
+                return self.render_to_response(self.get_context_data(form=EvidenceForm(), refusal=refusal), status=413)
+            self.limiter = uploads.SizeLimitUploadHandler(request)
+            request.upload_handlers.insert(0, self.limiter)
+            return csrf_protect(self.receive)(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", EvidenceForm())
+        return super().get_context_data(action=self.action, action_href=action_url(self.action), **kwargs)
+
+    def receive(self, request):
+        post, files = request.POST, request.FILES  # parses the body, through self.limiter
+        if self.limiter.refused:
+            # The upload was stopped part-way: report only that, keeping what was typed before the files.
+            typed = {key: post.get(key, "") for key in ("title", "narrative", "produced_on")}
+            form = EvidenceForm(initial=typed)
+            return self.render_to_response(self.get_context_data(form=form, refusal=self.limiter.refused), status=413)
+        form = EvidenceForm(post, files)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        try:
+            evidence = services.submit_evidence(
+                self.action,
+                request.user,
+                title=data["title"],
+                narrative=data["narrative"],
+                produced_on=data["produced_on"],
+                files=data["files"],
+            )
+        except OSError:
+            log.exception("Evidence upload for action %s could not be stored", self.action.pk)
+            form.add_error("files", "The files could not be stored, so nothing was saved. Try again later.")
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, f"Evidence “{evidence.title}” sent to the board.")
+        return redirect("evidence-detail", pk=evidence.pk)
+
+
+class EvidenceDetailView(TemplateView):
+    template_name = "assurance/evidence_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.evidence = scoping.evidence_for(request.user, kwargs["pk"])  # out of scope: 404, whatever the method
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        evidence = self.evidence
+        context = {
+            "evidence": evidence,
+            "action": evidence.action,
+            "action_href": action_url(evidence.action),
+            "files": list(scoping.visible_files(user, evidence)),
+            "can_review": permissions.can_judge_assurance(user) and not evidence.withdrawn,
+            "can_withdraw": _can_withdraw(user, evidence),
+            "can_download": permissions.can_download_evidence(user, evidence),
+            "is_manager": roles.is_manager(user),
+        }
+        if roles.is_manager(user):
+            context["downloads"] = list(
+                EvidenceDownload.objects.filter(file__evidence=evidence).select_related("user", "file")[:100]
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+def _can_withdraw(user, evidence: Evidence) -> bool:
+    return (
+        not evidence.withdrawn
+        and evidence.review_state != Evidence.ReviewState.ACCEPTED
+        and permissions.can_withdraw_evidence(user, evidence)
+    )
+
+
+class EvidenceReviewView(FormView):
+    """The business manager accepts evidence or returns it asking for more."""
+
+    template_name = "assurance/evidence_review.html"
+    form_class = EvidenceReviewForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.evidence = scoping.evidence_for(request.user, kwargs["pk"])
+        scoping.require_manager(request.user)
+        if self.evidence.withdrawn:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"note": self.evidence.review_note}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(evidence=self.evidence, action=self.evidence.action, **kwargs)
+
+    def form_valid(self, form):
+        evidence = services.review_evidence(
+            self.evidence, self.request.user, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"]
+        )
+        messages.success(self.request, f"Evidence “{evidence.title}”: {evidence.get_review_state_display().lower()}.")
+        return redirect("evidence-detail", pk=evidence.pk)
+
+
+class EvidenceWithdrawView(TemplateView):
+    """Withdraw evidence: the manager, or the lead who uploaded it, while the board has not accepted it."""
+
+    template_name = "assurance/evidence_withdraw.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.evidence = scoping.evidence_for(request.user, kwargs["pk"])
+        if not _can_withdraw(request.user, self.evidence):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(evidence=self.evidence, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        services.withdraw_evidence(self.evidence, request.user)
+        messages.success(request, f"Evidence “{self.evidence.title}” withdrawn. It is kept in the record.")
+        if roles.sees_whole_board(request.user):
+            return redirect("evidence-detail", pk=self.evidence.pk)
+        return redirect("assurance:lead-home")
+
+
+def evidence_download(request, pk: int):
+    """One evidence FILE (pk is the EvidenceFile's id), as an attachment, logged in EvidenceDownload."""
+    evidence_file = scoping.file_for_download(request.user, pk)  # out of scope: 404, whatever the method
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    try:
+        handle = evidence_file.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        log.error("Evidence file %s is missing from storage (%s)", evidence_file.pk, evidence_file.file.name)
+        raise Http404("This file is missing. The board's administrator has been told.") from None
+    services.record_download(evidence_file, request.user, request.META.get("REMOTE_ADDR"))
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence_file.original_name, content_type=evidence_file.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class JudgementCreateView(FormView):
+    """Record the board's assurance judgement on one action (business manager only)."""
+
+    template_name = "assurance/judgement_form.html"
+    form_class = JudgementForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = scoping.action_for(request.user, kwargs["pk"])
+        scoping.require_manager(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"level": self.action.assurance_level, "judged_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(action=self.action, action_href=action_url(self.action), **kwargs)
+
+    def form_valid(self, form):
+        judgement = services.record_judgement(self.action, self.request.user, **form.cleaned_data)
+        messages.success(self.request, f"Assurance recorded: {judgement.get_level_display()}.")
+        return redirect(action_url(self.action) or self.request.path)

@@ -1,0 +1,106 @@
+"""An agency lead sends evidence; the business manager accepts it and records the board's assurance."""
+
+import pytest
+from django.core.management import call_command
+
+from actions.models import Action
+from assurance.models import Evidence
+from assurance.tests.samples import PDF
+from lscb.management.commands.seed_demo import DEMO_PASSWORD
+from tests.browser.conftest import axe_violations, screenshot, sign_in
+
+
+@pytest.fixture
+def demo_board(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+def check(page, name: str) -> None:
+    screenshot(page, name)
+    assert axe_violations(page) == []
+
+
+def test_lead_uploads_a_pdf_and_the_manager_accepts_it_and_records_assured(demo_board, page):
+    action = Action.objects.filter(agency__leads__username__startswith="lead.").order_by("pk").first()
+    sign_in(page, action.agency.leads.get().username, DEMO_PASSWORD)
+    page.wait_for_url("**/dashboard/")
+    page.goto(f"/actions/{action.pk}/evidence/new/")
+    check(page, "assurance-upload")
+
+    page.get_by_role("button", name="Send evidence to the board").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    check(page, "assurance-upload-errors")
+
+    page.get_by_label("Title").fill("Supervision audit, March")
+    page.get_by_label("What this shows").fill("Every supervision record in the sample was in date.")
+    page.get_by_label("Date the evidence was produced").fill("2026-03-02")
+    page.get_by_label("Files (optional)").set_input_files(
+        [{"name": "supervision-audit.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_role("button", name="Send evidence to the board").click()
+    page.wait_for_url("**/evidence/*/")
+    assert page.get_by_role("link", name="supervision-audit.pdf").is_visible()
+    evidence = Evidence.objects.get()
+    assert page.get_by_text(evidence.files.get().sha256).is_visible()
+    check(page, "assurance-evidence-lead")
+
+    page.goto("/assurance/my-agency/")
+    assert page.get_by_role("link", name="Supervision audit, March").is_visible()
+    check(page, "assurance-lead-home")
+
+    page.context.clear_cookies()
+    sign_in(page, "manager", DEMO_PASSWORD)
+    page.wait_for_url("**/dashboard/")
+    page.goto(f"/evidence/{evidence.pk}/")
+    page.get_by_role("link", name="Review this evidence").click()
+    check(page, "assurance-review")
+    page.get_by_label("Accept the evidence").check()
+    page.get_by_role("button", name="Save decision").click()
+    page.wait_for_url(f"**/evidence/{evidence.pk}/")
+    assert page.locator(".govuk-summary-list").get_by_text("Accepted").is_visible()
+    check(page, "assurance-evidence-manager")
+
+    page.get_by_role("link", name="Record assurance judgement").click()
+    page.get_by_label("Assured", exact=True).check()
+    page.get_by_label("Assurance to the board").fill("The board has been assured that supervision is in date.")
+    check(page, "assurance-judgement")
+    page.get_by_role("button", name="Record judgement").click()
+    assert page.get_by_text("Assurance recorded: Assured.").is_visible()
+    action.refresh_from_db()
+    assert action.assurance_level == "assured"
+    assert action.judgements.get().recorded_by.username == "manager"
+    check(page, "assurance-judgement-recorded")
+
+
+def test_the_managers_request_and_challenge_pages_are_accessible(demo_board, page):
+    agency = Action.objects.filter(agency__leads__username__startswith="lead.").first().agency
+    sign_in(page, "manager", DEMO_PASSWORD)
+    page.wait_for_url("**/dashboard/")
+    page.goto("/assurance/requests/new/")
+    page.get_by_label("Agency").select_option(label=agency.name)
+    page.get_by_role("button", name="Continue").click()
+    page.locator(".govuk-checkboxes__input").first.check()
+    page.get_by_label("Reply due by").fill("2099-01-31")
+    check(page, "assurance-request-new")
+    page.get_by_role("button", name="Send request").click()
+    assert page.get_by_text("Request sent to").is_visible()
+    check(page, "assurance-request-detail")
+    page.goto("/assurance/requests/")
+    check(page, "assurance-requests")
+    page.goto("/assurance/challenges/new/")
+    page.get_by_role("button", name="Save event").click()
+    check(page, "assurance-challenge-errors")
+    page.get_by_label("Title").fill("Spring scrutiny")
+    page.get_by_label("Date of the event").fill("2026-03-10")
+    page.get_by_label("Chair").fill("Priya Anand")
+    page.get_by_role("group", name="Agencies invited").get_by_label(agency.name).check()
+    page.get_by_role("button", name="Save event").click()
+    page.get_by_role("link", name="Record a challenge on an action").click()
+    page.get_by_label("Action").select_option(index=1)
+    page.get_by_label("Challenge raised").fill("How do you know supervision has improved?")
+    page.get_by_role("button", name="Save challenge").click()
+    assert page.get_by_text("How do you know supervision has improved?").is_visible()
+    check(page, "assurance-challenge-detail")
+    page.goto("/assurance/challenges/")
+    check(page, "assurance-challenges")
