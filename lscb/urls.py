@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lscb import views
+from lscb import history_views, views
 
 urlpatterns = [
     path("", views.root, name="root"),
@@ -10,5 +10,14 @@ urlpatterns = [
     path("dashboard/", views.HomeView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # History pages and the change log (lscb/history_views.py): before any app include.
+    path("actions/<int:pk>/history/", history_views.ActionHistoryView.as_view(), name="action-history"),
+    path("reviews/<slug:slug>/history/", history_views.ReviewHistoryView.as_view(), name="review-history"),
+    path(
+        "reviews/<slug:slug>/recommendations/<int:pk>/history/",
+        history_views.RecommendationHistoryView.as_view(),
+        name="recommendation-history",
+    ),
+    path("audit/", history_views.AuditView.as_view(), name="audit"),
     path("admin/", admin.site.urls),
 ]
