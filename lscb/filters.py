@@ -89,13 +89,13 @@ class AuditFilterSet(django_filters.FilterSet):
     )
     date_from = django_filters.DateFilter(
         label="From",
-        help_text="For example, 1/3/2026",
+        help_text="For example, 01/03/2026",
         method="filter_date_from",
         error_messages={"invalid": "Enter the ‘from’ date as a real date, for example 31/03/2026"},
     )
     date_to = django_filters.DateFilter(
         label="To",
-        help_text="For example, 31/3/2026",
+        help_text="For example, 31/03/2026",
         method="filter_date_to",
         error_messages={"invalid": "Enter the ‘to’ date as a real date, for example 31/03/2026"},
     )

@@ -16,8 +16,8 @@ def change_action(action, user, reason: str = "", **fields) -> None:
     for name, value in fields.items():
         setattr(action, name, value)
     action._history_user = user
-    if reason:
-        action._change_reason = reason
+    # simple-history leaves _change_reason on the instance: set (or clear) it for this save only.
+    action._change_reason = reason or None
     action.save()
 
 
