@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from actions.models import Action
-from lscb.history import record_kind_choices
+from lscb.history import history_model_of, record_kind_choices
 
 CHANGE_TYPES = {"created": "+", "changed": "~", "deleted": "-"}
 CHANGE_CHOICES = [("created", "Created"), ("changed", "Changed"), ("deleted", "Deleted")]
@@ -107,7 +107,7 @@ class AuditFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, *, request=None, prefix=None):
         # django-filter hangs its filters on one model; these filters read only the columns
         # every historical model shares, so any of them will do. Its `.qs` is not used.
-        placeholder = Action.history.model._default_manager.none()
+        placeholder = history_model_of(Action)._default_manager.none()
         super().__init__(data, queryset=placeholder, request=request, prefix=prefix)
 
     def filter_kind(self, queryset, name, value):

@@ -15,6 +15,8 @@ The cost is fixed per page, never per row (STYLE.md "History"):
 """
 
 import datetime
+import functools
+import inspect
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -87,13 +89,23 @@ def tracked_model(history_model: type[models.Model]) -> type[models.Model]:
     return history_model.instance_type
 
 
+@functools.cache
+def history_model_of(model: type[models.Model], attr: str = "history") -> type[models.Model]:
+    """The model behind a simple-history descriptor (`Action.history`, `HistoricalRecommendation.themes`).
+
+    Read statically: going through the descriptor builds a new manager class
+    each time, which costs milliseconds a page.
+    """
+    return inspect.getattr_static(model, attr).model
+
+
 def audited_history_models() -> list[type[models.Model]]:
     """Every historical model of the audited apps, found in the apps registry."""
     found = []
     for model in apps.get_models():
         attr = getattr(model._meta, "simple_history_manager_attribute", None)
         if attr and model._meta.app_label in AUDITED_APPS:
-            found.append(getattr(model, attr).model)
+            found.append(history_model_of(model, attr))
     return found
 
 
@@ -202,7 +214,7 @@ def _m2m_snapshots(source: Source, loaded: dict[int, tuple]) -> dict[tuple[int, 
     history_ids = {h.history_id for pair in loaded.values() for h in pair if h is not None}
     snapshot: dict[tuple[int, str], set] = defaultdict(set)
     for m2m in _m2m_fields(source):
-        m2m_history_model = getattr(source.history_model, m2m.name).model
+        m2m_history_model = history_model_of(source.history_model, m2m.name)
         target = m2m_history_model._meta.get_field(m2m.m2m_reverse_field_name()).attname
         pairs = m2m_history_model._default_manager.filter(history_id__in=history_ids).values_list("history_id", target)
         for history_id, target_id in pairs:

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 from actions.models import Action, ProgressUpdate
 from lscb import permissions
 from lscb.filters import AuditFilterSet
-from lscb.history import Source, audited_history_models, entries_for, timeline
+from lscb.history import Source, audited_history_models, entries_for, history_model_of, timeline
 from reviews.models import Recommendation, Review
 
 PER_PAGE = 25
@@ -106,8 +106,8 @@ class ActionHistoryView(ObjectHistoryView):
 
     def get_sources(self, action):
         return [
-            Source(Action.history.model, Q(id=action.pk)),
-            Source(ProgressUpdate.history.model, Q(action_id=action.pk), hidden=frozenset({"action"})),
+            Source(history_model_of(Action), Q(id=action.pk)),
+            Source(history_model_of(ProgressUpdate), Q(action_id=action.pk), hidden=frozenset({"action"})),
         ]
 
     def get_breadcrumbs(self, action):
@@ -133,7 +133,7 @@ class ReviewHistoryView(ObjectHistoryView):
         return get_object_or_404(Review.objects.for_user(self.request.user), slug=self.kwargs["slug"])
 
     def get_sources(self, review):
-        return [Source(Review.history.model, Q(id=review.pk))]
+        return [Source(history_model_of(Review), Q(id=review.pk))]
 
     def get_breadcrumbs(self, review):
         return [
@@ -157,7 +157,7 @@ class RecommendationHistoryView(ObjectHistoryView):
         return get_object_or_404(queryset, review__slug=self.kwargs["slug"], pk=self.kwargs["pk"])
 
     def get_sources(self, recommendation):
-        return [Source(Recommendation.history.model, Q(id=recommendation.pk), hidden=frozenset({"review"}))]
+        return [Source(history_model_of(Recommendation), Q(id=recommendation.pk), hidden=frozenset({"review"}))]
 
     def get_breadcrumbs(self, recommendation):
         review = recommendation.review
