@@ -349,9 +349,19 @@ def _name_record(entry: HistoryEntry, source: Source, historical, related: dict)
         entry.record_name = str(instance)
     except (AttributeError, TypeError):
         entry.record_name = f"{entry.record_label} {instance.pk}"
-    if entry.kind != "deleted" and hasattr(instance, "get_absolute_url"):
-        try:
-            entry.record_url = instance.get_absolute_url()
-        except (NoReverseMatch, AttributeError):
-            # Some pages arrive in other branches; a record whose page is missing is shown without a link.
-            entry.record_url = ""
+    if entry.kind != "deleted":
+        entry.record_url = _record_url(instance)
+
+
+def _record_url(instance) -> str:
+    """The record's page; for a record kept on its action's page (a progress update, a judgement), the action's."""
+    try:
+        if hasattr(instance, "get_absolute_url"):
+            return instance.get_absolute_url()
+        action = getattr(instance, "action", None)
+        if isinstance(action, models.Model) and hasattr(action, "get_absolute_url"):
+            return action.get_absolute_url()
+    except (NoReverseMatch, AttributeError):
+        # Some pages arrive in other branches; a record whose page is missing is shown without a link.
+        pass
+    return ""

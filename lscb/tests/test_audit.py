@@ -128,8 +128,8 @@ def test_rows_link_to_their_records_where_pages_exist(client, manager, board, se
         "reviews:recommendation", args=[recommendation.review.slug, recommendation.pk]
     )
     assert by_label["Review"].record_url == reverse("reviews:detail", args=[recommendation.review.slug])
-    # Progress updates have no page of their own: named, not linked.
-    assert by_label["Progress update"].record_url == ""
+    # Progress updates have no page of their own: they link to their action's.
+    assert by_label["Progress update"].record_url == by_label["Action"].record_url
     assert f'href="{by_label["Action"].record_url}"' in response.content.decode()
 
 
@@ -138,3 +138,28 @@ def test_rows_whose_pages_are_missing_are_shown_without_a_link(client, manager, 
     entries = audit(client, manager).context["entries"]
     assert entries and all(entry.record_url == "" for entry in entries)
     assert any(entry.record_name == "1.1: Revise the visit template." for entry in entries)
+
+
+def test_assurance_records_show_yes_no_and_many_to_many_names(client, manager, action_a, agency_a):
+    from assurance.models import ChallengeEvent
+    from tests.factories import AssuranceRequestFactory, EvidenceFactory
+
+    evidence = EvidenceFactory(action=action_a, title="Case file audit")
+    evidence.withdrawn = True
+    evidence._history_user = manager
+    evidence.save()
+    request = AssuranceRequestFactory(agency=agency_a, subject="Assurance on visits")
+    request.actions.add(action_a)
+    event = ChallengeEvent.objects.create(title="Spring challenge", held_on=datetime.date(2026, 4, 2), chair="Priya")
+    event.agencies_invited.add(agency_a)
+
+    def newest(kind: str) -> dict:
+        entry = audit(client, manager, kind=kind).context["entries"][0]
+        return {change.label: change for change in entry.changes}
+
+    withdrawn = newest("assurance.evidence")["Withdrawn"]
+    assert (withdrawn.before, withdrawn.after) == ("No", "Yes")
+    assert newest("assurance.assurancerequest")["Actions"].added == ["1.1: Revise the visit template."]
+    invited = newest("assurance.challengeevent")
+    assert invited["Agencies invited"].added == ["Agency A (Children's Social Care)"]
+    assert "Agencies attending" not in invited
