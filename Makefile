@@ -11,8 +11,8 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: run test setup python-deps node-deps assets chromium lint migrate demo clean
 
 run: setup migrate demo
-	@echo "Demo mode: DEBUG on, sign in at http://127.0.0.1:8000/ with a sign-in listed above."
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Demo mode: DEBUG on, two-factor sign-in OFF (LSCB_REQUIRE_2FA=0); sign in at http://127.0.0.1:8000/ with a sign-in listed above."
+	LSCB_REQUIRE_2FA=0 DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup chromium
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -93,3 +93,13 @@ def client_for(client, user):
 def _fast_password_hashing(settings):
     """Real hashing costs ~0.5 s a user; the tests are about permissions, not hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_off_unless_marked(request, settings):
+    """Most tests sign in with force_login and are about other things, so two-factor sign-in is off.
+
+    Tests of two-factor sign-in itself are marked `@pytest.mark.two_factor` and run with it on,
+    as production does (LSCB_REQUIRE_2FA defaults to on).
+    """
+    settings.LSCB_REQUIRE_2FA = request.node.get_closest_marker("two_factor") is not None

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from lscb import roles
+from lscb import permissions, roles
 
 
 def navigation(request):
@@ -20,6 +20,8 @@ def navigation(request):
         ]
     if roles.sees_whole_board(user):
         items += [("audit", "Change log", "audit")]
+    if permissions.can_see_security_log(user):
+        items += [("security-log", "Security log", "security-log")]
     return {
         "navigation": [
             {"href": _reverse(name), "label": label, "current": here == key}

@@ -61,3 +61,8 @@ def can_print_plan(user, agency_id: int | None = None) -> bool:
 
 def can_see_audit(user) -> bool:
     return roles.sees_whole_board(user)
+
+
+def can_see_security_log(user) -> bool:
+    """Sign-ins, lockouts, refusals and downloads: the business manager's to watch."""
+    return roles.is_manager(user)

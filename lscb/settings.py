@@ -5,6 +5,7 @@ environment (see README "Configuration"). Defaults are safe for a laptop:
 SQLite under var/, DEBUG only when asked for.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -22,7 +23,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site requires two-factor sign-in too (lscb/admin_site.py).
+    "lscb.admin_config.LscbAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -31,6 +33,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "lscb",
     "reviews",
     "actions",
@@ -40,6 +46,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store and Permissions-Policy on everything the app itself answers.
+    "lscb.security_middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -49,7 +57,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # request.user.is_verified(): has this session passed a second factor?
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session timeouts (lscb/sessions.py).
+    "lscb.sessions.SessionTimeoutMiddleware",
+    # No page but set-up, verify and sign-out without a second factor, when LSCB_REQUIRE_2FA is on.
+    "lscb.two_factor.TwoFactorRequiredMiddleware",
+    # Permission refusals (403, and 404 from a view) go to the security log.
+    "lscb.security_middleware.RefusalAuditMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lscb.urls"
@@ -67,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lscb.context_processors.board",
                 "lscb.navigation.navigation",
+                "lscb.security.security_context",
             ],
         },
     },
@@ -92,6 +111,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -149,7 +170,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("LSCB_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("LSCB_BEHIND_PROXY", False):
+# Behind our own reverse proxy: trust its X-Forwarded-Proto, and the last X-Forwarded-For entry
+# as the client's address in the security log and lockouts (lscb.security.client_ip).
+LSCB_BEHIND_PROXY = env_bool("LSCB_BEHIND_PROXY", False)
+if LSCB_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -172,14 +196,54 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Sign-in protection, two-factor sign-in and sessions ------------------------
+# Two-factor sign-in is the production default; only the `make run` demo turns it off (and says so on every page).
+LSCB_REQUIRE_2FA = env_bool("LSCB_REQUIRE_2FA", True)
+# Lockout (django-axes): N failed sign-ins for one username, or from one address, pause it for the cool-off.
+# The username guards an account against guessing from many addresses, the address against trying many
+# usernames. Where many staff share one gateway address, LSCB_LOCKOUT_PARAMETERS=username drops the latter.
+AXES_FAILURE_LIMIT = env_int("LSCB_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LSCB_LOCKOUT_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = env_list("LSCB_LOCKOUT_PARAMETERS", ["username", "ip_address"])
+if not AXES_LOCKOUT_PARAMETERS or set(AXES_LOCKOUT_PARAMETERS) - {"username", "ip_address"}:
+    raise ImproperlyConfigured("LSCB_LOCKOUT_PARAMETERS must list username, ip_address or both")
+AXES_RESET_ON_SUCCESS = True
+# Our own page: it names neither the user nor how many attempts are left.
+AXES_LOCKOUT_CALLABLE = "lscb.security_views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "lscb.security.client_ip"
+# Our own security log records every sign-in; axes keeps only its attempt counters.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Sessions live in the database (shared by every app server) and end on the server at sign-out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+LSCB_SESSION_IDLE_MINUTES = env_int("LSCB_SESSION_IDLE_MINUTES", 30, minimum=1)
+LSCB_SESSION_MAX_HOURS = env_int("LSCB_SESSION_MAX_HOURS", 10, minimum=1)
+SESSION_COOKIE_AGE = LSCB_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 # --- The board ----------------------------------------------------------------
 BOARD_NAME = env_str("LSCB_BOARD_NAME", "Northbridge Safeguarding Children Partnership")
 PROTECTIVE_MARKING = env_str("LSCB_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = BOARD_NAME
+# The admin may delete a user's authenticator (to reset a lost phone) but never shows its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# The security log (lscb.security) writes one JSON object a line, for a SIEM to collect
+# from the service's journal; every event is also kept in the database (/audit/security/).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json_line": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "security": {"class": "logging.StreamHandler", "formatter": "json_line"},
+    },
+    "loggers": {
+        "lscb.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

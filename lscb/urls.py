@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lscb import history_views, views
+from lscb import history_views, security_views, two_factor_views, views
+
+handler500 = "lscb.security_views.server_error"
 
 urlpatterns = [
     path("", views.root, name="root"),
@@ -10,6 +12,12 @@ urlpatterns = [
     path("dashboard/", views.HomeView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", two_factor_views.VerifyView.as_view(), name="two-factor-verify"),
+    path("accounts/two-factor/set-up/", two_factor_views.SetUpView.as_view(), name="two-factor-setup"),
+    path(
+        "accounts/two-factor/backup-codes/", two_factor_views.BackupCodesView.as_view(), name="two-factor-backup-codes"
+    ),
+    path("audit/security/", security_views.SecurityLogView.as_view(), name="security-log"),
     # History pages and the change log (lscb/history_views.py): before any app include.
     path("actions/<int:pk>/history/", history_views.ActionHistoryView.as_view(), name="action-history"),
     path("reviews/<slug:slug>/history/", history_views.ReviewHistoryView.as_view(), name="review-history"),
