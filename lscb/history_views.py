@@ -195,6 +195,8 @@ class AuditView(HistoryPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset = AuditFilterSet(self.request.GET)
         context["filterset"] = filterset
+        # Sign-ins, lockouts and downloads live beside the change log, for those who may see them.
+        context["show_security_log"] = permissions.can_see_security_log(self.request.user)
         context["filtered"] = any(self.request.GET.get(name) for name in filterset.filters)
         if not filterset.is_valid():
             # Invalid input narrows to nothing rather than silently showing everything.

@@ -163,3 +163,10 @@ def test_assurance_records_show_yes_no_and_many_to_many_names(client, manager, a
     invited = newest("assurance.challengeevent")
     assert invited["Agencies invited"].added == ["Agency A (Children's Social Care)"]
     assert "Agencies attending" not in invited
+
+
+def test_the_manager_is_pointed_to_the_security_log_and_the_chair_is_not(client, manager, chair):
+    security_log = reverse("security-log")
+    assert f'href="{security_log}"' in audit(client, manager).content.decode()
+    client.logout()
+    assert security_log not in audit(client, chair).content.decode()
