@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from assurance import views as assurance_views
-from lscb import import_views, security_views, two_factor_views, views
+from lscb import history_views, import_views, security_views, two_factor_views, views
 
 handler500 = "lscb.security_views.server_error"
 
@@ -20,6 +20,15 @@ urlpatterns = [
         "accounts/two-factor/backup-codes/", two_factor_views.BackupCodesView.as_view(), name="two-factor-backup-codes"
     ),
     path("audit/security/", security_views.SecurityLogView.as_view(), name="security-log"),
+    # History pages and the change log (lscb/history_views.py): before any app include.
+    path("actions/<int:pk>/history/", history_views.ActionHistoryView.as_view(), name="action-history"),
+    path("reviews/<slug:slug>/history/", history_views.ReviewHistoryView.as_view(), name="review-history"),
+    path(
+        "reviews/<slug:slug>/recommendations/<int:pk>/history/",
+        history_views.RecommendationHistoryView.as_view(),
+        name="recommendation-history",
+    ),
+    path("audit/", history_views.AuditView.as_view(), name="audit"),
     path("admin/", admin.site.urls),
     # Board-wide pages that compose the apps.
     path("reviews/<slug:slug>/import/", import_views.PlanImportView.as_view(), name="plan-import"),
