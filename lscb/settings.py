@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from lscb.env import email_settings, env_bool, env_int, env_list, env_str
+from lscb.env import cache_settings, email_settings, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -175,6 +175,13 @@ CONTENT_SECURITY_POLICY = {
 # --- The board ----------------------------------------------------------------
 BOARD_NAME = env_str("LSCB_BOARD_NAME", "Northbridge Safeguarding Children Partnership")
 PROTECTIVE_MARKING = env_str("LSCB_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
+# What assurance requests attach as an agency's extract of the printed plan (a dotted path).
+LSCB_PLAN_EXTRACT_RENDERER = "lscb.plan_pdf.render_agency_extract"
+
+# --- Cache ----------------------------------------------------------------------
+# Holds rendered plans keyed on their data's latest history (lscb/plan_pdf.py). LocMem is per
+# process; with several gunicorn workers point LSCB_CACHE_URL at a shared folder (file:///…).
+CACHES = cache_settings(env_str("LSCB_CACHE_URL"))
 
 LOGGING = {
     "version": 1,
@@ -182,4 +189,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO; its warnings (a refused URL, a bad font) still show.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -7,7 +7,8 @@ from lscb import views
 urlpatterns = [
     path("", views.root, name="root"),
     path("healthz", views.healthz, name="healthz"),
-    path("dashboard/", views.HomeView.as_view(), name="home"),
+    path("dashboard/", views.DashboardView.as_view(), name="home"),
+    path("reviews/<slug:slug>/plan.pdf", views.plan_pdf, name="plan-pdf"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
