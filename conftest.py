@@ -93,3 +93,14 @@ def client_for(client, user):
 def _fast_password_hashing(settings):
     """Real hashing costs ~0.5 s a user; the tests are about permissions, not hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Test databases reuse primary keys after each rollback, so a plan or dashboard cached in one
+    test (keyed on history ids) could match another test's key: every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

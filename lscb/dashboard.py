@@ -11,12 +11,15 @@ done but the board has not yet seen evidence of it (DESIGN.md §3,
 """
 
 import datetime
+import functools
+import hashlib
 import math
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -24,21 +27,28 @@ from actions.choices import DONE_STATUSES, OPEN_STATUSES, ActionStatus, Assuranc
 from actions.models import Action
 from assurance.models import AssuranceJudgement
 from lscb import roles
-from reviews.models import Recommendation, Review
+from reviews.models import Agency, Recommendation, Review, Theme
 
 AWAITING_EVIDENCE = ActionStatus.COMPLETED
+CACHE_VERSION = 1  # bump when Dashboard's shape changes
+CACHE_SECONDS = 3600
 HEAT_LEVELS = 5  # shading classes lscb-heat-0 … lscb-heat-5
 TREND_MONTHS = 12
 # DESIGN.md §8 fixes this path; the list view arrives from another branch, so fall back to it.
 ACTIONS_PATH = "/actions/"
 
 
+@functools.cache
+def _actions_path() -> str:
+    try:
+        return reverse("actions:list")
+    except NoReverseMatch:
+        return ACTIONS_PATH
+
+
 def actions_url(**params) -> str:
     """The filtered action list for these DESIGN.md §8 parameters (lists repeat the parameter)."""
-    try:
-        base = reverse("actions:list")
-    except NoReverseMatch:
-        base = ACTIONS_PATH
+    base = _actions_path()  # a dashboard builds hundreds of these; reverse() once
     query = urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
     return f"{base}?{query}" if query else base
 
@@ -95,12 +105,15 @@ def percent(part: int, whole: int) -> int:
 
 
 def _action_counts(today: datetime.date) -> dict:
-    """Conditional aggregates over a with_rag() queryset; the filters mirror the §8 parameters."""
+    """Conditional aggregates; each filter mirrors its §8 parameter (overdue=1 is Action.objects.overdue())."""
     counts = {"total": Count("pk"), "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today))}
     counts |= {f"status_{s.value}": Count("pk", filter=Q(status=s)) for s in ActionStatus}
-    counts |= {f"rag_{r.value}": Count("pk", filter=Q(rag_value=r)) for r in Rag}
     counts |= {f"assurance_{a.value}": Count("pk", filter=Q(assurance_level=a)) for a in AssuranceLevel}
     return counts
+
+
+RAG_COUNTS = tuple(f"rag_{r.value}" for r in Rag)
+COUNT_NAMES = (*_action_counts(datetime.date.min), *RAG_COUNTS)
 
 
 def agency_row(values: dict, review_slug: str | None) -> AgencyRow:
@@ -139,26 +152,48 @@ def agency_row(values: dict, review_slug: str | None) -> AgencyRow:
     return row
 
 
-def agency_rows(actions, review_slug: str | None, today: datetime.date) -> tuple[list[AgencyRow], AgencyRow | None]:
-    """The per-agency table and its total row, from one grouped query."""
-    grouped = (
+def grouped_counts(actions, today: datetime.date) -> list[dict]:
+    """Every count the agency table and review progress need, in one query.
+
+    Grouped by agency, review and RAG colour (from with_rag(), so the colour's
+    CASE is worked out once a row rather than once a colour); at most
+    agencies × reviews × 5 rows come back, whatever the number of actions.
+    """
+    grouped = list(
         actions.with_rag(today)
-        .order_by("agency__name")
-        .values("agency_id", "agency__name")
+        .order_by()
+        .values("agency_id", "recommendation__review_id", "rag_value")
         .annotate(**_action_counts(today))
     )
-    rows, totals = [], None
     for values in grouped:
-        values["name"] = values["agency__name"] or "No agency (board-wide)"
-        rows.append(agency_row(values, review_slug))
-        if totals is None:
-            totals = {k: 0 for k in values if k not in ("agency_id", "agency__name", "name")}
-        for key in totals:
-            totals[key] += values[key]
-    if totals is None:
+        values.update({name: 0 for name in RAG_COUNTS}, **{f"rag_{values['rag_value']}": values["total"]})
+    return grouped
+
+
+def _sum_by(grouped: list[dict], key: str | None) -> dict:
+    """Add up the grouped counts by one of the grouping columns (None: everything together)."""
+    summed: dict = {}
+    for values in grouped:
+        group = values[key] if key else None
+        if group not in summed:
+            summed[group] = dict.fromkeys(COUNT_NAMES, 0)
+        target = summed[group]
+        for name in COUNT_NAMES:
+            target[name] += values[name]
+    return summed
+
+
+def agency_rows(grouped: list[dict], names: dict[int, str], review_slug: str | None):
+    """The per-agency table (by agency name; actions with no agency last) and its total row."""
+    rows = []
+    for agency_id, counts in _sum_by(grouped, "agency_id").items():
+        name = names.get(agency_id, "No agency (board-wide)")
+        rows.append(agency_row(counts | {"agency_id": agency_id, "name": name}, review_slug))
+    rows.sort(key=lambda row: (row.agency_id is None, row.name.casefold()))
+    if not rows:
         return rows, None
-    totals |= {"agency_id": None, "name": "All agencies", "is_agency": False}
-    return rows, agency_row(totals, review_slug)
+    totals = _sum_by(grouped, None)[None]
+    return rows, agency_row(totals | {"agency_id": None, "name": "All agencies", "is_agency": False}, review_slug)
 
 
 @dataclass
@@ -171,18 +206,14 @@ class ReviewProgress:
     pct_assured: int
 
 
-def review_progress(actions, reviews: list[Review]) -> list[ReviewProgress]:
-    done = Q(status__in=DONE_STATUSES)
-    assured = Q(assurance_level=AssuranceLevel.ASSURED)
-    grouped = (
-        actions.order_by()
-        .values("recommendation__review_id")
-        .annotate(total=Count("pk"), completed=Count("pk", filter=done), assured=Count("pk", filter=assured))
-    )
-    by_review = {g["recommendation__review_id"]: g for g in grouped}
+def review_progress(grouped: list[dict], reviews: list[Review]) -> list[ReviewProgress]:
+    by_review = _sum_by(grouped, "recommendation__review_id")
+    empty = dict.fromkeys(COUNT_NAMES, 0)
     progress = []
     for review in reviews:
-        g = by_review.get(review.pk, {"total": 0, "completed": 0, "assured": 0})
+        g = by_review.get(review.pk, empty)
+        g["completed"] = sum(g[f"status_{status.value}"] for status in DONE_STATUSES)
+        g["assured"] = g["assurance_assured"]
         progress.append(
             ReviewProgress(
                 review=review,
@@ -210,12 +241,18 @@ def heat_level(count: int, peak: int) -> int:
     return 0 if count == 0 or peak == 0 else max(1, math.ceil(HEAT_LEVELS * count / peak))
 
 
-def heat_map(recommendations, reviews: list[Review]) -> list[HeatRow]:
-    """Themes × reviews: how many recommendations of each review carry each theme."""
-    through = Recommendation.themes.through
+def heat_map(recommendations, review: Review | None, reviews: list[Review]) -> list[HeatRow]:
+    """Themes × reviews: how many recommendations of each review carry each theme.
+
+    `recommendations` is the user's scope, or None for the whole board (no subquery needed).
+    """
+    through = Recommendation.themes.through.objects.all()
+    if recommendations is not None:
+        through = through.filter(recommendation__in=recommendations.values("pk"))
+    if review is not None:
+        through = through.filter(recommendation__review=review)
     grouped = (
-        through.objects.filter(recommendation__in=recommendations.values("pk"))
-        .order_by()
+        through.order_by()
         .values("theme_id", "theme__name", "recommendation__review_id")
         .annotate(n=Count("recommendation_id"))
     )
@@ -250,12 +287,12 @@ def month_starts(today: datetime.date, months: int = TREND_MONTHS) -> list[datet
 
 
 def _per_month(queryset, date_field: str) -> dict[datetime.date, int]:
-    grouped = queryset.order_by().annotate(month=TruncMonth(date_field)).values("month").annotate(n=Count("pk"))
-    result = {}
-    for g in grouped:
-        month = g["month"]
-        month = month.date() if isinstance(month, datetime.datetime) else month
-        result[month] = g["n"]
+    """Counts by month. Grouped by day in SQL and folded into months here: a day is a plain column on
+    every database, where truncating to the month calls a Python function per row on SQLite."""
+    result: dict[datetime.date, int] = {}
+    for day, n in queryset.order_by().values_list(date_field).annotate(n=Count("pk")).values_list(date_field, "n"):
+        month = day.replace(day=1)
+        result[month] = result.get(month, 0) + n
     return result
 
 
@@ -296,16 +333,47 @@ class Dashboard:
     awaiting_evidence_label: str = AWAITING_EVIDENCE.label
 
 
+def board_stamp() -> tuple:
+    """The newest history row of every table the dashboard counts from, in one query.
+
+    Any change to a review, recommendation (its themes included: simple-history
+    writes a row for an m2m change), action, judgement, agency or theme writes
+    a history row, so a changed stamp means changed figures.
+    """
+    models = (Review, Recommendation, Action, AssuranceJudgement, Agency, Theme)
+    tables = [model.history.model._meta.db_table for model in models]
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+
+
+def cached_build(user, review_slug: str = "") -> Dashboard:
+    """build(), kept in the cache until any figure could change: a new history row, or a new day (RAG)."""
+    if not roles.role_names(user):
+        return Dashboard(has_role=False)
+    scope = "board" if roles.sees_whole_board(user) else sorted(roles.lead_agency_ids(user))
+    today = timezone.localdate()
+    parts = (CACHE_VERSION, scope, review_slug, today.isoformat(), board_stamp())
+    key = "lscb:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    board = cache.get(key)
+    if board is None:
+        board = build(user, review_slug, today)
+        cache.set(key, board, CACHE_SECONDS)
+    return board
+
+
 def build(user, review_slug: str = "", today: datetime.date | None = None) -> Dashboard:
     """The dashboard for this user, whole board or narrowed to one review, scoped to what they may see.
 
-    Queries (after the user's roles): reviews in scope; agency table; review
-    progress; heat map; completions by month; judgements by month.
+    Queries (after the user's roles): reviews in scope; counts by agency and
+    review; agency names; heat map; completions by day; judgements by day.
     """
     today = today or timezone.localdate()
     if not roles.role_names(user):
         return Dashboard(has_role=False)
-    reviews = list(Review.objects.for_user(user).only("pk", "slug", "title", "subject", "reference", "kind"))
+    reviews = list(Review.objects.for_user(user))
     board = Dashboard(has_role=True, reviews=reviews, review_param=review_slug)
     if review_slug:
         board.review = next((r for r in reviews if r.slug == review_slug), None)
@@ -314,15 +382,18 @@ def build(user, review_slug: str = "", today: datetime.date | None = None) -> Da
             return board
     shown = [board.review] if board.review else reviews
     actions = Action.objects.for_user(user)
-    recommendations = Recommendation.objects.for_user(user)
+    # The whole board needs no scoping subquery; the heat map then counts straight from the themes table.
+    recommendations = None if roles.sees_whole_board(user) else Recommendation.objects.for_user(user)
     judgements = AssuranceJudgement.objects.for_user(user)
     if board.review:
         actions = actions.filter(recommendation__review=board.review)
-        recommendations = recommendations.filter(review=board.review)
         judgements = judgements.filter(action__recommendation__review=board.review)
-    board.agency_rows, board.totals = agency_rows(actions, review_slug or None, today)
-    board.progress = review_progress(actions, shown)
+    grouped = grouped_counts(actions, today)
+    agency_ids = {g["agency_id"] for g in grouped} - {None}
+    names = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name"))
+    board.agency_rows, board.totals = agency_rows(grouped, names, review_slug or None)
+    board.progress = review_progress(grouped, shown)
     board.heat_reviews = shown
-    board.heat_rows = heat_map(recommendations, shown)
+    board.heat_rows = heat_map(recommendations, board.review, shown)
     board.trend = trends(actions, judgements, today)
     return board

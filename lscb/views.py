@@ -43,7 +43,7 @@ class DashboardView(TemplateView):
         user = self.request.user
         context = super().get_context_data(**kwargs)
         context["roles"] = sorted(roles.role_names(user))
-        context["board"] = dashboard.build(user, self.request.GET.get("review", "").strip())
+        context["board"] = dashboard.cached_build(user, self.request.GET.get("review", "").strip())
         context["perms_print"] = roles.sees_whole_board(user)
         if roles.is_agency_lead(user):
             context["led_agencies"] = list(Agency.objects.filter(pk__in=roles.lead_agency_ids(user)))

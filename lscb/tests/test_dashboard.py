@@ -158,18 +158,21 @@ def test_counts_match_the_models_own_rag_overdue_and_awaiting_evidence(manager, 
 
 def dashboard_queries(client, user, django_assert_num_queries, expected: int) -> str:
     client_for(client, user)
-    # session, user, roles (groups); reviews; agency table; review progress;
-    # heat map; completions by month; judgements by month.
+    # session, user, roles (groups); history stamp; reviews; counts by agency and review;
+    # agency names; heat map; completions by day; judgements by day.
     with django_assert_num_queries(expected):
         response = client.get("/dashboard/")
     assert response.status_code == 200
+    # Unchanged data: the figures come from the cache, after the history stamp.
+    with django_assert_num_queries(expected - 6):
+        assert figure_links(client.get("/dashboard/").content.decode()) == figure_links(response.content.decode())
     return response.content.decode()
 
 
 @pytest.mark.parametrize("agencies", [5, 50])
 def test_dashboard_query_count_does_not_grow_with_the_board(client, manager, django_assert_num_queries, agencies):
     build_board(agencies=agencies)
-    html = dashboard_queries(client, manager, django_assert_num_queries, 9)
+    html = dashboard_queries(client, manager, django_assert_num_queries, 10)
     assert html.count("Board agency") >= 3 * agencies
 
 
@@ -179,7 +182,7 @@ def test_lead_dashboard_query_count_does_not_grow(client, lead_a, django_assert_
     for action in created[::4]:
         action.agency.leads.add(lead_a)
     # + the lead's agencies (ids), and their names for the "You lead" panel.
-    dashboard_queries(client, lead_a, django_assert_num_queries, 11)
+    dashboard_queries(client, lead_a, django_assert_num_queries, 12)
 
 
 def test_agency_lead_sees_only_their_own_agencies(client, lead_a, agency_a, action_a, action_b, board):
@@ -249,6 +252,30 @@ def test_trends_count_completions_and_judgements_by_month(manager, agency_a):
     assert (trend[-2].completed, trend[-2].judged) == (1, 2)
     assert sum(m.completed for m in trend) == 2
     assert trend[-2].judged_width == 100
+
+
+def test_cached_figures_are_refreshed_by_any_change(client, manager, action_a):
+    client_for(client, manager)
+
+    def overdue() -> int:
+        client.get("/dashboard/")
+        return dashboard.cached_build(manager).totals.overdue.count
+
+    assert overdue() == 0
+    action_a.due_date = timezone.localdate() - datetime.timedelta(days=1)
+    action_a.save()
+    assert overdue() == 1
+    rec = action_a.recommendation
+    rec.themes.add(ThemeFactory(name="Supervision"))
+    assert [row.theme for row in dashboard.cached_build(manager).heat_rows] == ["Supervision"]
+    action_a.agency.name = "Agency A renamed"
+    action_a.agency.save()
+    assert dashboard.cached_build(manager).agency_rows[0].name == "Agency A renamed"
+
+
+def test_cached_figures_are_per_scope(lead_a, lead_b, action_a, action_b):
+    assert [r.name for r in dashboard.cached_build(lead_a).agency_rows] == [action_a.agency.name]
+    assert [r.name for r in dashboard.cached_build(lead_b).agency_rows] == [action_b.agency.name]
 
 
 def test_month_starts_cross_the_year_boundary():

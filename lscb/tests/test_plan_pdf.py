@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.module_loading import import_string
 from pypdf import PdfReader
 
@@ -17,15 +16,6 @@ from reviews.models import Recommendation
 from tests.factories import ActionFactory, AgencyFactory, AssuranceJudgementFactory, RecommendationFactory
 
 PERSONAS = ["manager", "chair", "lead_a", "lead_b", "outsider", "anonymous"]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Test databases reuse primary keys after each rollback, so a plan cached by
-    # one test could match another test's key: start every test with an empty cache.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
