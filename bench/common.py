@@ -75,15 +75,29 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def interleaved_medians_ms(*functions, repeat: int) -> list[float]:
+def interleaved_medians_ms(*functions, repeat: int, clock=time.perf_counter) -> list[float]:
     """Median times of several functions run in turn, so that a busy machine slows them all alike."""
     times: list[list[float]] = [[] for _ in functions]
     for _ in range(repeat):
         for fn, runs in zip(functions, times, strict=True):
-            start = time.perf_counter()
+            start = clock()
             fn()
-            runs.append((time.perf_counter() - start) * 1000)
+            runs.append((clock() - start) * 1000)
     return [statistics.median(runs) for runs in times]
+
+
+def interleaved_wall_and_cpu_ms(*functions, repeat: int) -> list[tuple[float, float]]:
+    """(wall, CPU) medians. CPU time of this process barely moves with other processes' load,
+    which makes it the steadier figure on a shared machine for work done in this process."""
+    wall: list[list[float]] = [[] for _ in functions]
+    cpu: list[list[float]] = [[] for _ in functions]
+    for _ in range(repeat):
+        for fn, w, c in zip(functions, wall, cpu, strict=True):
+            start_wall, start_cpu = time.perf_counter(), time.process_time()
+            fn()
+            w.append((time.perf_counter() - start_wall) * 1000)
+            c.append((time.process_time() - start_cpu) * 1000)
+    return [(statistics.median(w), statistics.median(c)) for w, c in zip(wall, cpu, strict=True)]
 
 
 def analyze() -> None:

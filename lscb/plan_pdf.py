@@ -95,32 +95,34 @@ def display_name(user) -> str:
 def plan_actions(actions):
     """The queryset the plan prints from: one query, with the recommendation, review and agency joined."""
     return actions.select_related("recommendation__review", "agency").order_by(
-        "recommendation__sort_key", "recommendation_id", "pk"
+        "recommendation__review_id", "recommendation__sort_key", "recommendation_id", "pk"
     )
 
 
-def sections_for(actions, numbering: dict | None = None) -> list[AgencySection]:
+def sections_for(actions: list[Action], numbering: dict | None = None) -> list[AgencySection]:
     """Group actions by agency; agencies follow their first recommendation's number (natural order).
 
     `numbering` gives each agency's heading number in the whole plan, so that
-    an extract's "3. Police" matches the full plan's.
+    an extract's "3. Police" matches the full plan's. Actions from several
+    reviews (a filtered list) are grouped by review first, named in the heading.
     """
-    sections: dict[int | None, AgencySection] = {}
-    seen: set[tuple[int | None, int]] = set()
+    several_reviews = len({a.recommendation.review_id for a in actions}) > 1
+    sections: dict[tuple, AgencySection] = {}
+    seen: set[tuple] = set()
     today = timezone.localdate()
-    for action in actions:  # already in recommendation-number order
-        key = action.agency_id
+    for action in actions:  # already in review, then recommendation-number order
+        rec = action.recommendation
+        key = (rec.review_id, action.agency_id)
         if key not in sections:
             name = action.agency.name if action.agency else BOARD_WIDE
-            sections[key] = AgencySection(number=len(sections) + 1, name=name)
-        rec = action.recommendation
+            if several_reviews:
+                name = f"{rec.review.subject}: {name}"
+            number = (numbering or {}).get(action.agency_id, len(sections) + 1)
+            sections[key] = AgencySection(number=number, name=name)
         first = (key, rec.pk) not in seen
         seen.add((key, rec.pk))
         colour = rag_for(action.status, action.due_date, today)
         sections[key].rows.append(PlanRow(rec.number, rec.text, first, action, colour, Rag(colour).label))
-    for key, section in sections.items():
-        if numbering and key in numbering:
-            section.number = numbering[key]
     return list(sections.values())
 
 

@@ -11,8 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from lscb import dashboard, permissions, roles
-from lscb import plan_pdf as plan_pdf_module
+from lscb import dashboard, permissions, plan_pdf, roles
 from reviews.models import Agency, Review
 
 
@@ -52,7 +51,7 @@ class DashboardView(TemplateView):
 
 
 @require_GET
-def plan_pdf(request, slug: str):
+def printed_plan(request, slug: str):
     """The printed action plan (DESIGN.md §5); `?agency=<id>` gives one agency's extract.
 
     Out of scope (review or agency) answers 404; a lead asking for the whole
@@ -67,7 +66,7 @@ def plan_pdf(request, slug: str):
         agency = get_object_or_404(Agency.objects.for_user(request.user), pk=int(raw))
     if not permissions.can_print_plan(request.user, agency.pk if agency else None):
         raise PermissionDenied("Agency leads may print only their own agencies' extract.")
-    pdf = plan_pdf_module.cached_plan(review, agency, request.user)
+    pdf = plan_pdf.cached_plan(review, agency, request.user)
     if pdf is None:
         raise Http404("This agency has no actions in this review.")
     response = HttpResponse(pdf, content_type="application/pdf")

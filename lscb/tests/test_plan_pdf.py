@@ -144,6 +144,16 @@ def test_any_action_queryset_prints_as_a_plan(manager, plan_review):
     assert "Actions selected in the action list." in text
 
 
+def test_actions_from_several_reviews_print_grouped_by_review(manager, plan_review, agency_a):
+    other = RecommendationFactory(agency=agency_a, number="1.1", text="Another review's recommendation.")
+    ActionFactory(recommendation=other, description="Another review's action.")
+    pdf = plan_pdf.render_actions_plan(Action.objects.all(), title="All", subject="All", generated_by=manager)
+    text, _ = pdf_text(pdf)
+    assert text.count("1.1 Agency A should see the child alone.") == 1
+    assert f"{other.review.subject}: Agency A (Children's Social Care)" in text
+    assert "Child Q: Agency A (Children's Social Care)" in text
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("which", ["whole", "extract_a"])
