@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.choices import DONE_STATUSES, OPEN_STATUSES, ActionStatus, AssuranceLevel, Rag
@@ -34,16 +34,11 @@ CACHE_VERSION = 1  # bump when Dashboard's shape changes
 CACHE_SECONDS = 3600
 HEAT_LEVELS = 5  # shading classes lscb-heat-0 … lscb-heat-5
 TREND_MONTHS = 12
-# DESIGN.md §8 fixes this path; the list view arrives from another branch, so fall back to it.
-ACTIONS_PATH = "/actions/"
 
 
 @functools.cache
 def _actions_path() -> str:
-    try:
-        return reverse("actions:list")
-    except NoReverseMatch:
-        return ACTIONS_PATH
+    return reverse("actions:list")
 
 
 def actions_url(**params) -> str:
@@ -54,11 +49,8 @@ def actions_url(**params) -> str:
 
 
 def lead_home_url(agency_ids) -> str:
-    """The agency lead's own page (assurance:lead-home, from another branch), else their actions."""
-    try:
-        return reverse("assurance:lead-home")
-    except NoReverseMatch:
-        return actions_url(agency=sorted(agency_ids))
+    """The agency lead's own page: their agencies' actions, evidence and requests."""
+    return reverse("assurance:lead-home")
 
 
 @dataclass

@@ -285,8 +285,9 @@ LOGGING = {
     },
     "loggers": {
         "lscb.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # WeasyPrint logs every rendering step at INFO; its warnings (a refused URL, a bad font) still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every rendering step at INFO; its warnings (a refused URL, a bad font) still show.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

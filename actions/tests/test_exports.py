@@ -128,3 +128,16 @@ def test_csv_export_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(5):
         rows = csv_rows(client.get(f"{LIST}?export=csv"))
     assert len(rows) == n + 1
+
+
+def test_pdf_export_prints_exactly_the_filtered_rows(client, manager, board):
+    from pypdf import PdfReader
+
+    response = client_for(client, manager).get(f"{LIST}?status=in_progress&export=pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for n in range(1, 4):
+        assert f"A action {n}" in text
+    assert "B action" not in text and "HYPERLINK" not in text
+    assert "OFFICIAL-SENSITIVE" in text

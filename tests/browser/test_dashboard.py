@@ -70,7 +70,7 @@ def test_chair_narrows_the_dashboard_to_one_review_and_prints_its_plan(demo_boar
 def test_an_unknown_review_is_reported_accessibly(demo_board, page):
     sign_in(page, "lead.csc", DEMO_PASSWORD)
     page.wait_for_url("**/dashboard/")
-    assert page.get_by_role("link", name="Your agency's actions").is_visible()
+    assert page.locator("#main-content").get_by_role("link", name="Your agency's actions").is_visible()
     page.goto("/dashboard/?review=no-such-review")
     assert page.get_by_text("There is a problem").is_visible()
     screenshot(page, "dashboard-unknown-review")
