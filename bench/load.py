@@ -193,7 +193,7 @@ def run(world: World, users: int, seconds: float, think: tuple[float, float]) ->
 
     mixes = [mix_for(vu, pdf_available) for vu in vus]
     print(f"\nrunning {users} users for {seconds:.0f} s, think time {think[0]:g} to {think[1]:g} s ...", flush=True)
-    with MachineWatch() as machine:
+    with MachineWatch(world.server.cpu_groups()) as machine:
         run_users(users, seconds, think, step)
     print(f"\n{world.counts['actions']} actions; gunicorn 4 workers; {users} users; {seconds:.0f} s")
     rows = report(recorder.samples, seconds, PAGES)

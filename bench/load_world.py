@@ -253,6 +253,24 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return sorted(int(pid) for pid in children.read_text().split()) if children.exists() else []
 
+    def postgres_backends(self) -> list[int]:
+        """The PostgreSQL server processes serving this world's database (their title names it)."""
+        name = self.env["DATABASE_URL"].rsplit("/", 1)[1]
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    title = (entry / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if title.startswith(b"postgres: ") and f" {name} ".encode() in title:
+                    pids.append(int(entry.name))
+        return pids
+
+    def cpu_groups(self) -> dict:
+        """For MachineWatch: the CPU of gunicorn's workers and of PostgreSQL's backends for this database."""
+        return {"gunicorn workers": self.worker_pids, "PostgreSQL backends": self.postgres_backends}
+
     def log_tail(self, lines: int = 30) -> str:
         text = Path(self.server_log).read_text(errors="replace") if os.path.exists(self.server_log) else ""
         return "\n".join(text.splitlines()[-lines:])

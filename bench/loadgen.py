@@ -8,6 +8,7 @@ bench/fault.py.
 """
 
 import http.client
+import itertools
 import math
 import os
 import random
@@ -193,10 +194,13 @@ def report(samples: list[Sample], seconds: float, pages: list[str] | None = None
 
 
 class MachineWatch:
-    """The machine while the run lasts: load average every 5 s, CPU use, and this process's own CPU."""
+    """The machine while the run lasts: load average every 5 s, CPU use, and the CPU seconds of each
+    group of processes `groups` names (name -> function listing its pids), this process included."""
 
-    def __init__(self):
+    def __init__(self, groups: dict[str, Callable[[], list[int]]] | None = None):
         self.loads: list[float] = []
+        self.groups = groups or {}
+        self.process_cpu: dict[str, dict[int, float]] = {name: {} for name in self.groups}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -216,18 +220,43 @@ class MachineWatch:
         self.wall = time.monotonic() - self.started
 
     def _sample(self) -> None:
-        while True:
-            self.loads.append(os.getloadavg()[0])
-            if self._stop.wait(5):
+        # Cumulative CPU per pid, sampled every second: a process that ends keeps its last sample.
+        first: dict[int, float] = {}
+        for tick in itertools.count():
+            if tick % 5 == 0:
+                self.loads.append(os.getloadavg()[0])
+            for name, pids in self.groups.items():
+                for pid in pids():
+                    used = process_cpu(pid)
+                    if used is not None:
+                        first.setdefault(pid, used)
+                        self.process_cpu[name][pid] = used - first[pid]
+            if self._stop.wait(1):
                 return
 
     def summary(self) -> str:
         cores = os.cpu_count() or 1
+        available = self.wall * cores
+        busy = self.cpu_busy * available
+        ours = {name: sum(used.values()) for name, used in self.process_cpu.items()}
+        ours["load generator"] = self.own_cpu
+        shares = ", ".join(f"{name} {used:.0f}" for name, used in ours.items())
         return (
             f"machine: {cores} cores; 1-minute load average {min(self.loads):.1f} to {max(self.loads):.1f} "
-            f"(mean {sum(self.loads) / len(self.loads):.1f}); CPU {self.cpu_busy:.0%} busy; "
-            f"the load generator itself used {self.own_cpu:.0f} CPU-s of {self.wall * cores:.0f}"
+            f"(mean {sum(self.loads) / len(self.loads):.1f}); CPU {self.cpu_busy:.0%} busy\n"
+            f"CPU-seconds used of {available:.0f} available: {shares}; "
+            f"everything else on the machine {max(0.0, busy - sum(ours.values())):.0f}"
         )
+
+
+def process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of one process, from /proc/<pid>/stat; None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_times() -> tuple[int, int]:
