@@ -315,7 +315,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="length of the run (at most 300)")
     parser.add_argument("--restart-at", type=float, default=20, help="seconds into the run")
     parser.add_argument(
-        "--down", type=float, default=5, help=f"seconds PostgreSQL stays down (at most {MAX_DOWN_SECONDS})"
+        "--down", type=float, default=3, help=f"seconds PostgreSQL stays down (at most {MAX_DOWN_SECONDS})"
     )
     parser.add_argument("--reviews", type=int, default=50, help="reviews of 100 actions each")
     args = parser.parse_args()
