@@ -1,0 +1,90 @@
+"""Hypothesis strategies for bad input: what a careless, curious or hostile person might type or send.
+
+Values mix the plausible (real ids, choice values, dates at the edges of the calendar) with
+the hostile (NUL bytes, unicode, numbers far beyond any database integer, very long text),
+and any key may be sent several times.
+"""
+
+import string
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import strategies as st
+
+EDGE_DATES = [
+    "9999-12-31",
+    "0001-01-01",
+    "31/12/9999",
+    "01/01/0001",
+    "2026-02-30",
+    "2026-13-01",
+    "29/02/2025",
+    "2026-03-31T00:00",
+    "31.03.2026",
+    " 2026-03-31 ",
+]
+EDGE_NUMBERS = ["0", "-1", "1e9", "NaN", "inf", "9" * 40, "-" + "9" * 40, "0x10", "1.5", " 1", "²"]
+CHOICE_WORDS = [
+    # DESIGN.md §8 values, and near misses
+    "not_started", "in_progress", "on_hold", "completed", "evidenced", "embedded", "not_accepted", "superseded",
+    "red", "amber", "green", "blue", "grey", "assured", "partial", "not_assured", "no_response", "awaiting",
+    "submitted", "accepted", "more_requested", "open", "answered", "1", "Email", "created", "changed", "deleted",
+    "actions.action", "RED", "Completed", "-due", "due", "number", "-number", "agency", "status",
+]  # fmt: skip
+
+hostile_text = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),  # any unicode, surrogates excluded
+        st.sampled_from(["\x00", "\n", "\r", "\t", "'", '"', "<", ">", "&", "%", ";", "\\", "\u202e", "\ufeff"]),
+    ),
+    max_size=60,
+)
+long_text = st.integers(min_value=190, max_value=5000).map(lambda n: "x" * n)
+huge_number = st.integers(min_value=-(10**40), max_value=10**40).map(str)
+
+
+def plain_value(real_ids: list[int]) -> st.SearchStrategy[str]:
+    """One value of one field, as a browser would send it: always a string."""
+    return st.one_of(
+        hostile_text,
+        huge_number,
+        st.sampled_from(EDGE_NUMBERS + EDGE_DATES + CHOICE_WORDS),
+        st.sampled_from([str(pk) for pk in real_ids] or ["1"]),
+        st.dates().map(lambda d: d.isoformat()),
+        long_text,
+        st.just(""),
+    )
+
+
+def field_values(real_ids: list[int]) -> st.SearchStrategy[list[str]]:
+    """A key is usually sent once, sometimes several times (repeated keys), sometimes not at all."""
+    return st.lists(plain_value(real_ids), min_size=0, max_size=3)
+
+
+def query_pairs(names: list[str], real_ids: list[int]) -> st.SearchStrategy[list[tuple[str, str]]]:
+    """A query string's (key, value) pairs, in any order; now and then a key the page does not know."""
+    key = st.one_of(st.sampled_from(names), st.sampled_from(["page", "export", "utm", ""]), hostile_text)
+    return st.lists(st.tuples(key, plain_value(real_ids)), max_size=8)
+
+
+def uploaded_file() -> st.SearchStrategy:
+    """A file as a form receives it: any name, any extension the board accepts or not, any bytes."""
+    names = st.tuples(
+        st.text(alphabet=string.ascii_letters + string.digits + " ._-'\u00e9\u202e", min_size=0, max_size=30),
+        st.sampled_from(["pdf", "docx", "csv", "xlsx", "txt", "exe", "html", "svg", "", "PDF", "csv.exe"]),
+    ).map(lambda parts: f"{parts[0]}.{parts[1]}" if parts[1] else parts[0])
+    contents = st.one_of(
+        st.binary(max_size=2000),
+        st.sampled_from([b"%PDF-1.4\n%%EOF\n", b"agency,number\r\nX,1.1\r\n", b"PK\x03\x04", b"\xef\xbb\xbf"]),
+    )
+    return st.builds(lambda name, content: SimpleUploadedFile(name or "x", content), names, contents)
+
+
+def form_body(field_names: list[str], file_fields: set[str], real_ids: list[int]) -> st.SearchStrategy[dict]:
+    """A POST body with the form's own field names (each present, repeated or missing) and any values."""
+    parts = {}
+    for name in field_names:
+        if name in file_fields:
+            parts[name] = st.one_of(st.lists(uploaded_file(), max_size=2), field_values(real_ids))
+        else:
+            parts[name] = field_values(real_ids)
+    return st.fixed_dictionaries(parts).map(lambda body: {key: value for key, value in body.items() if value != []})
