@@ -24,7 +24,7 @@ TODAY = datetime.date.today()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
 
 
-@dataclass
+@dataclass(repr=False)
 class World:
     personas: dict
     agency_a: Agency
@@ -45,6 +45,9 @@ class World:
     event: ChallengeEvent
     challenge: Challenge
     plan_import: PlanImport
+
+    def __repr__(self) -> str:  # hypothesis prints its examples: keep the world out of them
+        return "<the matrix's world>"
 
     @property
     def recommendation_a(self) -> Recommendation:
