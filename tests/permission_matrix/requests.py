@@ -48,6 +48,7 @@ class Outcome:
     changed: list[str]
     wrote: bool | None  # the case's own check of its write, when it has one and a write was expected
     error: str = ""
+    page: str = ""  # the HTML answered, to look for another agency's records in it
 
 
 def send(client: Client, method: str, url: str, data: dict | None = None):
@@ -66,4 +67,6 @@ def observe(client: Client, method: str, url: str, data: dict | None, check=None
             return Outcome(500, "", [], None, error=f"{type(error).__name__}: {error}")
         changed = differences(before, board_snapshot())
         wrote = check() if check is not None else None
-    return Outcome(response.status_code, response.get("Location", ""), changed, wrote)
+    html = response.get("Content-Type", "").startswith("text/html") and not response.streaming
+    page = response.content.decode() if html else ""
+    return Outcome(response.status_code, response.get("Location", ""), changed, wrote, page=page)
