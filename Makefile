@@ -7,6 +7,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
+# The suite runs on every core (pytest-xdist); each worker gets its own test database.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test setup python-deps node-deps assets chromium lint migrate demo clean
 
@@ -15,7 +17,7 @@ run: setup migrate demo
 	LSCB_REQUIRE_2FA=0 DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 setup: python-deps node-deps assets
 

@@ -103,3 +103,14 @@ def _two_factor_off_unless_marked(request, settings):
     as production does (LSCB_REQUIRE_2FA defaults to on).
     """
     settings.LSCB_REQUIRE_2FA = request.node.get_closest_marker("two_factor") is not None
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Test databases reuse primary keys after each rollback, so a plan or dashboard cached in one
+    test (keyed on history ids) could match another test's key: every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -8,7 +8,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, FormView, ListView
 
-from actions import services
+from actions import exports, services
 from actions.choices import RAG_MEANING, ActionStatus, AssuranceLevel, Rag
 from actions.filters import SORT_CHOICES, SORTS, ActionFilterSet
 from actions.forms import ActionForm, ProgressForm, StatusForm
@@ -48,6 +48,22 @@ class ActionListView(ForgivingPaginationMixin, ListView):
     template_name = "actions/action_list.html"
     context_object_name = "actions"
     paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        kind = request.GET.get("export")
+        if kind is None:
+            return super().get(request, *args, **kwargs)
+        return self.export(kind)
+
+    def export(self, kind: str):
+        """The filtered rows as a file; an invalid filter or format exports nothing and says why."""
+        filterset = self.get_filterset()
+        if kind not in exports.FORMATS:
+            filterset.form.add_error(None, f"Choose an export format: {', '.join(exports.FORMATS)}, not {kind!r}.")
+        if not filterset.is_valid():
+            self.object_list = filterset.queryset.none()
+            return self.render_to_response(self.get_context_data(), status=400)
+        return exports.FORMATS[kind](self.get_queryset(), self.request.user)
 
     def get_base_queryset(self) -> QuerySet:
         """The user's scope first, then what every row shows: the list and its exports share this."""

@@ -20,19 +20,18 @@ query counts. Never touches your data:
 import argparse
 import datetime
 import os
-import random
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-REVIEWS, AGENCIES, RECS_PER_REVIEW, ACTIONS_PER_REC, THEMES = 200, 20, 25, 4, 10
+from board import AGENCIES, REVIEWS, THEMES, build_board, postgres_database  # noqa: E402
+
 RUNS, WARMUP = 25, 3
 
 
@@ -41,86 +40,7 @@ def throwaway_database(args) -> tuple[str, callable]:
     if not args.postgres:
         folder = tempfile.mkdtemp(prefix="lscb-bench-")
         return f"sqlite:///{folder}/bench.sqlite3", lambda: shutil.rmtree(folder, ignore_errors=True)
-    import psycopg
-
-    name = f"lscb_bench_{os.getpid()}"
-    with psycopg.connect(args.postgres, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(args.postgres)
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.postgres, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}"')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
-
-
-def build_board() -> dict:
-    """The fictional board, written in bulk with history rows."""
-    from django.contrib.auth.models import Group, User
-    from django.db import connection
-    from simple_history.utils import bulk_create_with_history
-
-    from actions.choices import ActionStatus, AssuranceLevel
-    from actions.models import Action
-    from lscb import roles
-    from reviews.models import Agency, Recommendation, Review, Theme, natural_sort_key
-
-    rng = random.Random(2026)
-    admin = User.objects.create_superuser("bench-admin", "admin@example.org", "bench-password-2026")
-    manager = User.objects.create_user("bench-manager", "manager@example.org", "bench-password-2026")
-    manager.groups.add(Group.objects.get(name=roles.BUSINESS_MANAGER))
-    agencies = bulk_create_with_history(
-        [Agency(name=f"Agency {i:02d}", short_name=f"A{i:02d}") for i in range(AGENCIES)], Agency, default_user=admin
-    )
-    themes = bulk_create_with_history([Theme(name=f"Theme {i}") for i in range(THEMES)], Theme, default_user=admin)
-    start = datetime.date(2018, 1, 1)
-    reviews = bulk_create_with_history(
-        [
-            Review(
-                slug=f"child-{i}",
-                subject=f"Child {i}",
-                title=f"Child {i}: serious case review",
-                reference=f"SCR {i}",
-                commissioned_on=start + datetime.timedelta(days=9 * i),
-            )  # fmt: skip
-            for i in range(REVIEWS)
-        ],
-        Review,
-        default_user=admin,
-    )
-    recs = []
-    for review in reviews:
-        for n in range(RECS_PER_REVIEW):
-            number = f"{n // 5 + 1}.{n % 5 + 1}"
-            rec = Recommendation(review=review, agency=rng.choice(agencies), number=number, text=f"{number} text.")
-            rec.sort_key = natural_sort_key(number)  # bulk_create skips Recommendation.save()
-            recs.append(rec)
-    recs = bulk_create_with_history(recs, Recommendation, batch_size=2000, default_user=admin)
-    through = Recommendation.themes.through
-    through.objects.bulk_create([through(recommendation=rec, theme=rng.choice(themes)) for rec in recs])
-    today = datetime.date.today()
-    actions = [
-        Action(
-            recommendation=rec,
-            agency_id=rec.agency_id,
-            description=f"Action {i} on {rec.number}.",
-            lead_officer="Head of Safeguarding",
-            status=rng.choice(ActionStatus.values),
-            due_date=today + datetime.timedelta(days=rng.randint(-300, 400)),
-            assurance_level=rng.choice(AssuranceLevel.values),
-            progress="Work is under way.",
-        )  # fmt: skip
-        for rec in recs
-        for i in range(ACTIONS_PER_REC)
-    ]
-    bulk_create_with_history(actions, Action, batch_size=2000, default_user=admin)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # as autovacuum would after a bulk load: the planner needs row counts
-    return {"admin": admin, "manager": manager, "agency": agencies[3], "count": Action.objects.count()}
+    return postgres_database(args.postgres, f"lscb_bench_{os.getpid()}")
 
 
 def floor_view(request):
@@ -226,6 +146,9 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "lscb.settings"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("DJANGO_DEBUG", "0")
+    # Two-factor sign-in off, as in the tests: force_login has no second factor, and the check
+    # costs every page the same, the floor included.
+    os.environ["LSCB_REQUIRE_2FA"] = "0"
     try:
         import django
 

@@ -75,3 +75,22 @@ def email_settings(url: str) -> dict:
         "EMAIL_USE_TLS": options.get("tls", "").lower() in TRUE,
         "EMAIL_USE_SSL": parsed.scheme == "smtps",
     }
+
+
+def cache_settings(url: str) -> dict:
+    """Django's CACHES from LSCB_CACHE_URL: empty or locmem:// (one process), file:///path, or dummy://."""
+    parsed = urlparse(url or "locmem://")
+    if parsed.scheme == "locmem":
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parsed.netloc or "lscb"}
+    elif parsed.scheme == "file":
+        if not parsed.path.startswith("/"):
+            raise ImproperlyConfigured(
+                f"LSCB_CACHE_URL needs an absolute folder, e.g. file:///var/cache/lscb, not {url!r}"
+            )
+        backend = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": unquote(parsed.path)}
+    elif parsed.scheme == "dummy":
+        backend = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    else:
+        raise ImproperlyConfigured(f"LSCB_CACHE_URL must start locmem://, file:/// or dummy://, not {url!r}")
+    # Printed plans are large; keep a day's worth and let the least used go first.
+    return {"default": {**backend, "TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 500}}}

@@ -26,7 +26,6 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -359,9 +358,8 @@ def _record_url(instance) -> str:
         if hasattr(instance, "get_absolute_url"):
             return instance.get_absolute_url()
         action = getattr(instance, "action", None)
-        if isinstance(action, models.Model) and hasattr(action, "get_absolute_url"):
+        if isinstance(action, models.Model):
             return action.get_absolute_url()
-    except (NoReverseMatch, AttributeError):
-        # Some pages arrive in other branches; a record whose page is missing is shown without a link.
-        pass
+    except AttributeError:
+        pass  # a related record it needs for its address has since been deleted
     return ""

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from actions.models import Action, ProgressUpdate
@@ -21,16 +21,8 @@ from reviews.models import Recommendation, Review
 PER_PAGE = 25
 
 
-def optional_reverse(name: str, *args) -> str:
-    """The address of a page, or "" when that page is not wired (yet).
-
-    The detail pages for actions, reviews and recommendations come from another
-    branch; until it is merged a breadcrumb to them is shown as plain text.
-    """
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+def reverse_page(name: str, *args) -> str:
+    return reverse(name, args=args)
 
 
 def govuk_pagination(page: Page, query: dict) -> dict:
@@ -113,8 +105,8 @@ class ActionHistoryView(ObjectHistoryView):
     def get_breadcrumbs(self, action):
         return [
             ("Dashboard", reverse("home")),
-            ("Actions", optional_reverse("actions:list")),
-            (f"Action {action.recommendation.number}", optional_reverse("actions:detail", action.pk)),
+            ("Actions", reverse_page("actions:list")),
+            (f"Action {action.recommendation.number}", reverse_page("actions:detail", action.pk)),
         ]
 
     def get_context_data(self, **kwargs):
@@ -138,8 +130,8 @@ class ReviewHistoryView(ObjectHistoryView):
     def get_breadcrumbs(self, review):
         return [
             ("Dashboard", reverse("home")),
-            ("Reviews", optional_reverse("reviews:list")),
-            (review.title, optional_reverse("reviews:detail", review.slug)),
+            ("Reviews", reverse_page("reviews:list")),
+            (review.title, reverse_page("reviews:detail", review.slug)),
         ]
 
     def get_context_data(self, **kwargs):
@@ -163,11 +155,11 @@ class RecommendationHistoryView(ObjectHistoryView):
         review = recommendation.review
         return [
             ("Dashboard", reverse("home")),
-            ("Reviews", optional_reverse("reviews:list")),
-            (review.title, optional_reverse("reviews:detail", review.slug)),
+            ("Reviews", reverse_page("reviews:list")),
+            (review.title, reverse_page("reviews:detail", review.slug)),
             (
                 f"Recommendation {recommendation.number}",
-                optional_reverse("reviews:recommendation", review.slug, recommendation.pk),
+                reverse_page("reviews:recommendation", review.slug, recommendation.pk),
             ),
         ]
 

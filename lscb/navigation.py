@@ -10,30 +10,33 @@ def navigation(request):
     if not user.is_authenticated:
         return {}
     match = request.resolver_match
-    here = (match.namespace or match.url_name) if match else ""
-    items = [("home", "Dashboard", "home")]
-    if roles.role_names(user):
-        items += [
-            ("reviews:list", "Reviews", "reviews"),
-            ("actions:list", "Actions", "actions"),
-            ("assurance:requests", "Assurance requests", "assurance"),
-        ]
-    if roles.sees_whole_board(user):
-        items += [("audit", "Change log", "audit")]
-    if permissions.can_see_security_log(user):
-        items += [("security-log", "Security log", "security-log")]
+    here = match.view_name if match else ""
     return {
         "navigation": [
-            {"href": _reverse(name), "label": label, "current": here == key}
-            for name, label, key in items
-            if _reverse(name)
+            {"href": reverse(name), "label": label, "current": any(here.startswith(p) for p in prefixes)}
+            for name, label, prefixes in _items(user)
         ]
     }
 
 
-def _reverse(name: str) -> str | None:
-    """Pages arrive issue by issue; a link to one not yet wired is left out rather than breaking every page."""
-    try:
-        return reverse(name)
-    except Exception:
-        return None
+def _items(user) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(URL name, label, view-name prefixes that mark it current)."""
+    items = [("home", "Dashboard", ("home",))]
+    if roles.is_agency_lead(user):
+        items.append(("assurance:lead-home", "Your agency's actions", ("assurance:lead-home",)))
+    if roles.role_names(user):
+        items += [
+            ("reviews:list", "Reviews", ("reviews:", "review-history", "recommendation-history", "plan-import")),
+            (
+                "actions:list",
+                "Actions",
+                ("actions:", "action-history", "evidence-", "judgement-", "assurance:evidence"),
+            ),
+            ("assurance:requests", "Assurance requests", ("assurance:request",)),
+            ("assurance:challenges", "Challenge events", ("assurance:challenge",)),
+        ]
+    if roles.sees_whole_board(user):
+        items.append(("audit", "Change log", ("audit",)))
+    if permissions.can_see_security_log(user):
+        items.append(("security-log", "Security log", ("security-log",)))
+    return items

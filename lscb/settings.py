@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from lscb.env import email_settings, env_bool, env_int, env_list, env_str
+from lscb.env import cache_settings, email_settings, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -179,7 +179,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # The printed plan's agency extract, attached to assurance requests: a dotted path to
 # render(review, agency, generated_by) -> bytes (PDF), provided by lscb's printed plan.
 # None sends requests without attachments. assurance/ must not import lscb, hence a setting.
-LSCB_PLAN_EXTRACT_RENDERER = None
+LSCB_PLAN_EXTRACT_RENDERER = "lscb.plan_pdf.render_agency_extract"
+# The filtered action list's PDF export: render(actions, user) -> bytes. actions/ must not import lscb.
+LSCB_ACTION_LIST_PDF_RENDERER = "lscb.plan_pdf.render_action_list"
 
 # --- Email --------------------------------------------------------------------
 _email_url = env_str("EMAIL_URL")
@@ -265,6 +267,11 @@ OTP_TOTP_ISSUER = BOARD_NAME
 # The admin may delete a user's authenticator (to reset a lost phone) but never shows its secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# --- Cache ----------------------------------------------------------------------
+# Holds rendered plans keyed on their data's latest history (lscb/plan_pdf.py). LocMem is per
+# process; with several gunicorn workers point LSCB_CACHE_URL at a shared folder (file:///…).
+CACHES = cache_settings(env_str("LSCB_CACHE_URL"))
+
 # The security log (lscb.security) writes one JSON object a line, for a SIEM to collect
 # from the service's journal; every event is also kept in the database (/audit/security/).
 LOGGING = {
@@ -280,6 +287,9 @@ LOGGING = {
     },
     "loggers": {
         "lscb.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # WeasyPrint logs every rendering step at INFO; its warnings (a refused URL, a bad font) still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -10,7 +10,7 @@ handler500 = "lscb.security_views.server_error"
 urlpatterns = [
     path("", views.root, name="root"),
     path("healthz", views.healthz, name="healthz"),
-    path("dashboard/", views.HomeView.as_view(), name="home"),
+    path("dashboard/", views.DashboardView.as_view(), name="home"),
     # Sign-in, two-factor sign-in and the security log.
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -31,6 +31,7 @@ urlpatterns = [
     path("audit/", history_views.AuditView.as_view(), name="audit"),
     path("admin/", admin.site.urls),
     # Board-wide pages that compose the apps.
+    path("reviews/<slug:slug>/plan.pdf", views.printed_plan, name="plan-pdf"),
     path("reviews/<slug:slug>/import/", import_views.PlanImportView.as_view(), name="plan-import"),
     # Assurance pages that hang off an action or a file.
     # evidence-download takes the EvidenceFile's id: a piece of evidence may hold several files.

@@ -180,7 +180,8 @@ def test_the_action_page_query_count_does_not_grow_with_progress_updates(
     for i in range(n):
         ProgressUpdate.objects.create(action=action_a, text=f"Update {i}.", author=manager)
     client = client_for(client, manager)
-    # session, user, roles; the action (with recommendation, review and agencies); its updates (with authors).
-    with django_assert_num_queries(5):
+    # session, user, roles; the action (with recommendation, review and agencies); its updates (with authors);
+    # the assurance panel: evidence (with files), judgements, requests, challenges (with events).
+    with django_assert_num_queries(9):
         response = client.get(reverse("actions:detail", args=[action_a.pk]))
     assert len(response.context["progress_updates"]) == n

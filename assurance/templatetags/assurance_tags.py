@@ -9,7 +9,6 @@ It costs a fixed number of queries whatever the action holds.
 from django import template
 from django.db.models import Prefetch
 from django.forms import Select
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html_join
 
 from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, Evidence, EvidenceFile
@@ -19,11 +18,7 @@ register = template.Library()
 
 
 def action_url(action) -> str:
-    """The action page's address, or "" until the actions pages are merged (the lead wires them in)."""
-    try:
-        return reverse("actions:detail", args=[action.pk])
-    except NoReverseMatch:
-        return ""
+    return action.get_absolute_url()
 
 
 @register.simple_tag

@@ -20,10 +20,8 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
-from tests.pending_urls import pending_urls  # noqa: F401  (a fixture)
 
 PASSWORD = "correct-horse-battery"
-pytestmark = pytest.mark.usefixtures("pending_urls")
 
 
 @pytest.fixture

@@ -1,0 +1,134 @@
+"""Exports of the filtered action list: exactly the rows the list shows, as CSV, XLSX or PDF.
+
+The list view runs the FilterSet over the user's scoped queryset and hands
+the result here, so an export can never hold more than the user saw.
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from actions.choices import AssuranceLevel, Rag
+
+# (heading, width in characters for XLSX, how to read the value from an action)
+COLUMNS = [
+    ("Review", 28, lambda a: a.recommendation.review.title),
+    ("No.", 7, lambda a: a.recommendation.number),
+    ("Agency", 28, lambda a: a.agency.name if a.agency else "Board-wide"),
+    ("Recommendation", 60, lambda a: a.recommendation.text),
+    ("Action", 60, lambda a: a.description),
+    ("Lead officer", 24, lambda a: a.lead_officer),
+    ("Due date", 12, lambda a: a.due_date),
+    ("Status", 22, lambda a: a.get_status_display()),
+    ("RAG", 8, lambda a: Rag(a.rag).label),
+    ("Action taken / progress", 60, lambda a: a.progress),
+    ("Completion date", 14, lambda a: a.completed_on),
+    ("Assurance level", 26, lambda a: AssuranceLevel(a.assurance_level).label),
+    ("Assurance to the board", 60, lambda a: a.assurance_statement),
+    ("Themes", 40, lambda a: "; ".join(t.name for t in a.recommendation.themes.all())),
+]
+CHUNK = 500
+
+
+def export_queryset(actions):
+    """What every export needs loaded, in a constant number of queries."""
+    return actions.select_related("recommendation__review", "agency").prefetch_related("recommendation__themes")
+
+
+def _rows(actions) -> Iterator[list]:
+    for action in export_queryset(actions).iterator(chunk_size=CHUNK):
+        yield [read(action) for _, _, read in COLUMNS]
+
+
+def _filename(stem: str, extension: str) -> str:
+    return f"{stem}-{timezone.localtime():%Y-%m-%d-%H%M}.{extension}"
+
+
+def _csv_value(value) -> str:
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    text = "" if value is None else str(value)
+    # Cells starting with these characters are formulas to a spreadsheet; quote them
+    # so an action's text can never run as one when the board opens the file.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(actions) -> Iterable[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # BOM: Excel then reads the file as UTF-8.
+    yield writer.writerow([heading for heading, _, _ in COLUMNS])
+    for row in _rows(actions):
+        yield writer.writerow([_csv_value(value) for value in row])
+
+
+def csv_response(actions, user=None, stem: str = "actions") -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_csv_lines(actions), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "csv")}"'
+    return response
+
+
+def xlsx_bytes(actions) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Actions")
+    sheet.freeze_panes = "A2"
+    for index, (_, width, _) in enumerate(COLUMNS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    bold = Font(bold=True)
+    header = []
+    for heading, _, _ in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in _rows(actions):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value if value != "" else None)
+            if isinstance(value, datetime.date):
+                cell.number_format = "DD/MM/YYYY"
+            elif isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+                cell.data_type = "s"  # text, never a formula
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(actions, user=None, stem: str = "actions") -> HttpResponse:
+    response = HttpResponse(
+        xlsx_bytes(actions), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "xlsx")}"'
+    return response
+
+
+def pdf_response(actions, user, stem: str = "actions") -> HttpResponse:
+    """The printed plan's layout for just these rows.
+
+    The plan is printed by the board-wide layer (lscb), which actions must not
+    import; settings name the renderer instead.
+    """
+    render = import_string(settings.LSCB_ACTION_LIST_PDF_RENDERER)
+    response = HttpResponse(render(actions, user), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "pdf")}"'
+    return response
+
+
+FORMATS = {"csv": csv_response, "xlsx": xlsx_response, "pdf": pdf_response}

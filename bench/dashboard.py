@@ -1,0 +1,81 @@
+"""Time the dashboard at 20,000 actions against a floor view: the same template with constant figures.
+
+    python bench/dashboard.py [--postgres postgres://postgres@127.0.0.1:5432/] [--repeat 15]
+
+All go through a full GET request (session, sign-in, middleware, template);
+the floor view's figures are computed once beforehand, so the difference is
+the cost of the dashboard's queries. Measured twice: with the figures computed
+(the cache emptied first, as after any change to the board's data) and with
+the figures from the cache. Goal: dashboard ≤ 2× the floor.
+"""
+
+import os
+
+from common import arguments, build_board, interleaved_wall_and_cpu_ms, throwaway_database, user_with_role
+
+ACTIONS = 20_000
+
+
+def floor_urls(board):
+    """The project's URLs plus /bench-floor/: the dashboard view with `board` fixed."""
+    from django.urls import path
+
+    from lscb import urls, views
+
+    class FloorView(views.DashboardView):
+        def get_context_data(self, **kwargs):
+            context = super(views.DashboardView, self).get_context_data(**kwargs)
+            context.update(roles=["Subgroup chair"], board=board, perms_print=True)
+            return context
+
+    class Urls:
+        urlpatterns = [path("bench-floor/", FloorView.as_view(), name="bench-floor"), *urls.urlpatterns]
+
+    return Urls
+
+
+def main() -> None:
+    args = arguments(__doc__)
+    with throwaway_database(args.postgres) as label:
+        from django.core.cache import cache
+        from django.db import connection
+        from django.test import Client, override_settings
+
+        from actions.models import Action
+        from lscb import dashboard, roles
+
+        build_board(ACTIONS, reviews=10, agencies=13, prefix="dash")
+        user = user_with_role("bench-chair", roles.SUBGROUP_CHAIR)
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"Dashboard benchmark on {label}: {Action.objects.count():,} actions; median of {args.repeat} runs")
+        print(f"load average {load}")
+        board = dashboard.build(user)
+        client = Client()
+        client.force_login(user)
+        with override_settings(ROOT_URLCONF=floor_urls(board)):
+            for url in ("/dashboard/", "/bench-floor/"):
+                assert client.get(url).status_code == 200  # warm
+            cache.clear()
+            queries = []
+            with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+                dashboard.cached_build(user)
+
+            def cold():
+                cache.clear()  # as after any change to the board's data
+                client.get("/dashboard/")
+
+            real, cached, floor = interleaved_wall_and_cpu_ms(
+                cold, lambda: client.get("/dashboard/"), lambda: client.get("/bench-floor/"), repeat=args.repeat
+            )
+        # CPU is this process only: on SQLite that includes the queries, on PostgreSQL it does not.
+        print(f"{'':52} {'wall ms':>8} {'ratio':>6} {'CPU ms':>7} {'ratio':>6}")
+        for name, (wall, cpu) in [
+            ("floor view (same template, constant figures)", floor),
+            (f"dashboard, figures computed ({len(queries)} queries after sign-in)", real),
+            ("dashboard, figures from the cache (data unchanged)", cached),
+        ]:
+            print(f"{name:52} {wall:>8.0f} {wall / floor[0]:>5.2f}× {cpu:>7.0f} {cpu / floor[1]:>5.2f}×")
+
+
+if __name__ == "__main__":
+    main()
