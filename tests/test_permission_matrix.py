@@ -14,7 +14,7 @@ import re
 import pytest
 from django.urls import resolve, reverse
 
-from tests.permission_matrix.fixtures import board_fixture, media_root_fixture, pending_urls  # noqa: F401  (fixtures)
+from tests.permission_matrix.fixtures import board_fixture, media_root_fixture  # noqa: F401  (fixtures)
 from tests.permission_matrix.matrix import CASES, MATRIX_NAMES, PENDING, PERSONAS, Case
 from tests.permission_matrix.requests import clients_for, observe
 from tests.permission_matrix.urls import EXCLUDED_NAMESPACES, covered_patterns, discover

@@ -1,10 +1,9 @@
-"""Fixtures shared by the matrix and the bad-input tests, imported into each test module (as tests/pending_urls.py is).
+"""Fixtures shared by the matrix and the bad-input tests, imported into each test module.
 
 Named with `name=` so that test parameters do not shadow the imported functions."""
 
 import pytest
 
-from tests.pending_urls import pending_urls  # noqa: F401  (a fixture)
 from tests.permission_matrix.world import World, build_world
 
 
@@ -17,7 +16,6 @@ def media_root_fixture(settings, tmp_path):
 
 
 @pytest.fixture(name="board")
-def board_fixture(personas, agency_a, agency_b, review, action_a, action_b, media_root, pending_urls) -> World:  # noqa: F811
-    """The board of tests/permission_matrix/world.py. Pages link to PENDING views: `pending_urls` wires a
-    placeholder for each while it is missing (tests/pending_urls.py); the matrix still walks lscb.urls only."""
+def board_fixture(personas, agency_a, agency_b, review, action_a, action_b, media_root) -> World:
+    """The board of tests/permission_matrix/world.py."""
     return build_world(personas, agency_a, agency_b, review, action_a, action_b)

@@ -32,8 +32,8 @@ NEXT_MONTH = TODAY + datetime.timedelta(days=30)
 # URL names in the matrix that another branch wires. A name here may be missing from the URLconf
 # without failing the suite; once it is wired it is tested like any other, and
 # test_pending_names_are_still_missing asks for it to be taken out of this set.
-# plan-pdf: the printed plan, merged by the lead with the dashboard (lscb/views.py `printed_plan`).
-PENDING = {"plan-pdf"}
+# (plan-pdf was here until the dashboard branch was merged: main wires it now.)
+PENDING: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -209,8 +209,16 @@ BOARD_WIDE = [
         data=plan_file,
         comment="the upload is kept on disk for the preview; confirming it is lscb/tests/test_plan_import_page.py",
     ),
-    # plan-pdf is wired after the dashboard merge (PENDING). A lead prints only their own agency's extract.
-    Case("plan-pdf", "200 200 404 404 404 302", "405 405 405 405 405 302", kwargs=review_q, variant=" whole plan"),
+    # A lead prints only their own agency's extract. The whole plan of a review they can open is a 403
+    # (an action their role may not take); a review or agency outside their scope is a 404.
+    Case(
+        "plan-pdf",
+        "200 200 403 403 404 302",
+        "405 405 405 405 405 302",
+        kwargs=review_q,
+        variant=" whole plan",
+        comment="POST: require_GET answers 405 before any scope check, for every id alike",
+    ),
     Case(
         "plan-pdf",
         "200 200 200 404 404 302",
@@ -268,6 +276,17 @@ REVIEWS = [
 
 ACTIONS = [
     Case("actions:list", "200 200 200 200 200 302", "405 405 405 405 405 302"),
+    *[
+        Case(
+            "actions:list",
+            "200 200 200 200 200 302",
+            "405 405 405 405 405 302",
+            query=lambda world, kind=kind: f"export={kind}",
+            variant=f" ?export={kind}",
+            comment="exactly the rows the list shows: a lead's export holds only their agency's actions",
+        )
+        for kind in ("csv", "xlsx", "pdf")
+    ],
     Case(
         "actions:create",
         "200 403 403 404 404 302",

@@ -48,7 +48,7 @@ class Outcome:
     changed: list[str]
     wrote: bool | None  # the case's own check of its write, when it has one and a write was expected
     error: str = ""
-    page: str = ""  # the HTML answered, to look for another agency's records in it
+    page: str = ""  # the HTML or CSV answered, to look for another agency's records in it
 
 
 def send(client: Client, method: str, url: str, data: dict | None = None):
@@ -57,16 +57,22 @@ def send(client: Client, method: str, url: str, data: dict | None = None):
     return client.post(url, data or {})
 
 
+def read(response) -> bytes:
+    """The whole body; a streamed one (a CSV export, an evidence file) is read to the end, and so closed."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def observe(client: Client, method: str, url: str, data: dict | None, check=None) -> Outcome:
     """Make the request, see what it changed, then roll the change back."""
     with rolled_back():
         before = board_snapshot()
         try:
             response = send(client, method, url, data)
+            body = read(response)  # inside the savepoint: a streamed export runs its queries now
         except Exception as error:  # reported with the rest of the matrix, not one at a time
             return Outcome(500, "", [], None, error=f"{type(error).__name__}: {error}")
         changed = differences(before, board_snapshot())
         wrote = check() if check is not None else None
-    html = response.get("Content-Type", "").startswith("text/html") and not response.streaming
-    page = response.content.decode() if html else ""
+    text = response.get("Content-Type", "").startswith(("text/html", "text/csv"))
+    page = body.decode("utf-8-sig") if text else ""
     return Outcome(response.status_code, response.get("Location", ""), changed, wrote, page=page)
