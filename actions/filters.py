@@ -11,6 +11,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from actions.choices import ActionStatus, AssuranceLevel, Rag
 from actions.models import Action, ProgressUpdate
+from reviews.forms import IdsWithinDatabaseIntegersMixin
 from reviews.models import Agency, Recommendation, Review, Theme
 
 SORTS = {
@@ -41,6 +42,16 @@ NUMBER_ORDER = [
 ]
 
 
+class BoundedModelMultipleChoiceField(IdsWithinDatabaseIntegersMixin, django_filters.fields.ModelMultipleChoiceField):
+    pass
+
+
+class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Ids beyond the database's integers are reported as unknown rather than crashing SQLite."""
+
+    field_class = BoundedModelMultipleChoiceField
+
+
 def reviews_for(request) -> QuerySet:
     return Review.objects.for_user(request.user) if request else Review.objects.none()
 
@@ -58,7 +69,7 @@ class ActionFilterSet(django_filters.FilterSet):
         queryset=reviews_for,
         label="Review",
     )
-    agency = django_filters.ModelMultipleChoiceFilter(
+    agency = ModelMultipleChoiceFilter(
         queryset=agencies_for, label="Agency", widget=forms.CheckboxSelectMultiple, distinct=False
     )
     status = django_filters.MultipleChoiceFilter(
@@ -74,7 +85,7 @@ class ActionFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    theme = ModelMultipleChoiceFilter(
         queryset=Theme.objects.all(),
         method="filter_theme",
         label="Learning theme",

@@ -9,6 +9,7 @@ from actions.choices import AssuranceLevel
 from actions.models import Action
 from assurance import uploads
 from assurance.models import AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
+from reviews.forms import ModelMultipleChoiceField
 from reviews.models import Agency
 
 
@@ -151,7 +152,7 @@ class RequestAgencyForm(forms.Form):
 
 
 class AssuranceRequestForm(forms.ModelForm):
-    actions = forms.ModelMultipleChoiceField(
+    actions = ModelMultipleChoiceField(
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Actions the agency should give assurance on",
@@ -213,6 +214,7 @@ class ChallengeEventForm(forms.ModelForm):
     class Meta:
         model = ChallengeEvent
         fields = ["title", "held_on", "chair", "agencies_invited", "agencies_attending", "notes"]
+        field_classes = {"agencies_invited": ModelMultipleChoiceField, "agencies_attending": ModelMultipleChoiceField}
         labels = {"held_on": "Date of the event"}
         error_messages = {
             "title": {"required": "Enter the event's title."},

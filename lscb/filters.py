@@ -122,4 +122,6 @@ class AuditFilterSet(django_filters.FilterSet):
         return queryset.filter(history_date__gte=_start_of(value))
 
     def filter_date_to(self, queryset, name, value):
+        if value == datetime.date.max:
+            return queryset  # up to the last day there is: no bound (the day after it would overflow)
         return queryset.filter(history_date__lt=_start_of(value + datetime.timedelta(days=1)))

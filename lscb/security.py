@@ -63,6 +63,19 @@ def client_ip(request) -> str | None:
         return None
 
 
+def attempted_username(request, credentials: dict | None = None) -> str | None:
+    """The username typed at a sign-in, cut to the longest a username can be: django-axes' AXES_USERNAME_CALLABLE.
+
+    django-axes stores it in a 255-character column, and a longer one made the failed sign-in a 500
+    on PostgreSQL. No user's name is longer than 150 characters, so the cut loses nothing that could match.
+    """
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username") if request is not None else None
+    return None if username is None else str(username).replace("\x00", "")[:150]
+
+
 def record_event(request, kind: str, *, user=None, username: str = "", **details) -> None:
     """Record one security event: a JSON line on `lscb.security`, and a row through `security_event`.
 

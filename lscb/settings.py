@@ -247,6 +247,8 @@ AXES_RESET_ON_SUCCESS = True
 # Our own page: it names neither the user nor how many attempts are left.
 AXES_LOCKOUT_CALLABLE = "lscb.security_views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "lscb.security.client_ip"
+# The typed username, cut to 150 characters: axes' own column holds 255 and overflowed on PostgreSQL.
+AXES_USERNAME_CALLABLE = "lscb.security.attempted_username"
 # Our own security log records every sign-in; axes keeps only its attempt counters.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False

@@ -1,10 +1,37 @@
 """Forms for the review register and recommendations."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connection
 
 from reviews.models import Agency, Recommendation, Review, Theme
 
 DATE_HINT = "For example, 31/3/2026"
+
+
+class IdsWithinDatabaseIntegersMixin:
+    """For a ModelMultipleChoiceField: an id beyond the database's integers is an invalid choice, not a 500.
+
+    Django keeps such numbers out of single lookups, but not out of the `pk__in` query that checks
+    several choices, where SQLite raises OverflowError ("Python int too large to convert to SQLite INTEGER").
+    """
+
+    def _check_values(self, value):
+        pk_type = self.queryset.model._meta.pk.get_internal_type()
+        low, high = connection.ops.integer_field_range(pk_type)
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                continue  # not a number at all: Django's own check reports it
+            if (low is not None and number < low) or (high is not None and number > high):
+                message = self.error_messages["invalid_choice"]
+                raise ValidationError(message, code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)
+
+
+class ModelMultipleChoiceField(IdsWithinDatabaseIntegersMixin, forms.ModelMultipleChoiceField):
+    pass
 
 
 class SeenMarkerMixin(forms.Form):
@@ -62,7 +89,7 @@ class RecommendationForm(SeenMarkerMixin, forms.ModelForm):
         empty_label="None: a board-wide or national recommendation",
         help_text="Leave as none for a board-wide or national recommendation.",
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Learning themes"
     )
 

@@ -1,0 +1,125 @@
+"""A small fictional board in which every URL parameter can be filled with a real record of agency A.
+
+Review "child-q" holds recommendation 1.1 (agency A) and 2.1 (agency B), one
+action each; review "child-r" concerns agency A alone, so that agency B's lead
+cannot see it at all. Each agency has evidence with a file on disk (in the
+test's own MEDIA_ROOT), agency A's action has a judgement, a progress update,
+an overdue unanswered assurance request and a challenge at a challenge event,
+and child-q has a plan import on record. All names are fictional.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from actions import services as action_services
+from actions.models import Action, ProgressUpdate
+from assurance import services as assurance_services
+from assurance import uploads
+from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, ChallengeEvent, Evidence, EvidenceFile
+from assurance.tests import samples
+from reviews.models import Agency, PlanImport, Recommendation, Review, Theme
+from tests.factories import ActionFactory, RecommendationFactory, ReviewFactory, ThemeFactory
+
+TODAY = datetime.date.today()
+YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+
+@dataclass(repr=False)
+class World:
+    personas: dict
+    agency_a: Agency
+    agency_b: Agency
+    review: Review  # child-q: both agencies
+    review_a: Review  # child-r: agency A only
+    action_a: Action
+    action_b: Action
+    action_r: Action
+    theme: Theme
+    progress: ProgressUpdate
+    evidence_a: Evidence
+    evidence_b: Evidence
+    file_a: EvidenceFile
+    file_b: EvidenceFile
+    judgement: AssuranceJudgement
+    request: AssuranceRequest
+    event: ChallengeEvent
+    challenge: Challenge
+    plan_import: PlanImport
+
+    def __repr__(self) -> str:  # hypothesis prints its examples: keep the world out of them
+        return "<the matrix's world>"
+
+    @property
+    def recommendation_a(self) -> Recommendation:
+        return self.action_a.recommendation
+
+    @property
+    def recommendation_r(self) -> Recommendation:
+        return self.action_r.recommendation
+
+
+def _evidence(action: Action, user, title: str, file_name: str) -> Evidence:
+    return assurance_services.submit_evidence(
+        action,
+        user,
+        title=title,
+        narrative="Fictional evidence for the permission matrix.",
+        produced_on=YESTERDAY,
+        files=[uploads.inspect_upload(samples.upload(file_name))],
+    )
+
+
+def _assurance_records(world: dict) -> dict:
+    manager, agency_a, action_a = world["personas"]["manager"], world["agency_a"], world["action_a"]
+    judgement = assurance_services.record_judgement(
+        action_a, manager, level="partial", statement="The board has been partly assured.", judged_on=YESTERDAY
+    )
+    # Sent a month ago, due yesterday, no reply: "no response", so it can be chased and closed.
+    request = AssuranceRequest.objects.create(
+        agency=agency_a,
+        subject="Assurance on 1.1",
+        sent_on=YESTERDAY - datetime.timedelta(days=30),
+        due_on=YESTERDAY,
+        sent_by=manager,
+    )
+    request.actions.set([action_a])
+    event = ChallengeEvent.objects.create(title="Spring challenge", held_on=YESTERDAY, chair="Priya Anand")
+    event.agencies_invited.set([agency_a])
+    challenge = Challenge.objects.create(event=event, action=action_a, challenge="How do you know it works?")
+    return {"judgement": judgement, "request": request, "event": event, "challenge": challenge}
+
+
+def build_world(personas: dict, agency_a: Agency, agency_b: Agency, review: Review, action_a, action_b) -> World:
+    theme = ThemeFactory(name="Information sharing")
+    action_a.recommendation.themes.add(theme)
+    review_a = ReviewFactory(slug="child-r", subject="Child R", title="Child R: rapid review")
+    rec_r = RecommendationFactory(review=review_a, agency=agency_a, number="1.1", text="Agency A should audit.")
+    action_r = ActionFactory(recommendation=rec_r, description="Audit supervision records.")
+    progress = action_services.add_progress(
+        action_a.pk, user=personas["lead_a"], text="Template drafted.", written_on=YESTERDAY
+    )
+    # Evidence first: submitting evidence marks the action's open requests answered.
+    evidence_a = _evidence(action_a, personas["lead_a"], "Visit template v2", "report.pdf")
+    evidence_b = _evidence(action_b, personas["lead_b"], "Triage checklist", "notes.txt")
+    plan_import = PlanImport.objects.create(
+        review=review, imported_by=personas["manager"], file_name="child-q-plan.csv", sha256="0" * 64, row_count=2
+    )
+    records = _assurance_records({"personas": personas, "agency_a": agency_a, "action_a": action_a})
+    return World(
+        personas=personas,
+        agency_a=agency_a,
+        agency_b=agency_b,
+        review=review,
+        review_a=review_a,
+        action_a=Action.objects.get(pk=action_a.pk),
+        action_b=Action.objects.get(pk=action_b.pk),
+        action_r=action_r,
+        theme=theme,
+        progress=progress,
+        evidence_a=evidence_a,
+        evidence_b=evidence_b,
+        file_a=evidence_a.files.get(),
+        file_b=evidence_b.files.get(),
+        plan_import=plan_import,
+        **records,
+    )
