@@ -38,13 +38,13 @@ static/build/app.css: node_modules/.installed $(wildcard static/scss/*.scss)
 	npm run --silent build:css
 
 chromium:
-	@if [ -x $(CHROMIUM) ]; then :; \
+	@if [ -x $(CHROMIUM) ] && command -v pdftoppm >/dev/null; then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
-		echo "Installing Debian's Chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		echo "Installing Debian's Chromium and poppler-utils (pdftoppm) for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	else \
-		echo "The browser tests need Debian's Chromium at $(CHROMIUM). Install it with:"; \
-		echo "    sudo apt-get install chromium"; \
+		echo "The browser tests need Debian's Chromium at $(CHROMIUM) and pdftoppm. Install them with:"; \
+		echo "    sudo apt-get install chromium poppler-utils"; \
 		exit 1; \
 	fi
 
