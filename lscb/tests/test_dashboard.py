@@ -32,11 +32,17 @@ def listed_count(user, url: str) -> int:
     assert parsed.path == "/actions/"
     params = parse_qs(parsed.query)
     assert set(params) <= LIST_PARAMETERS, f"not a §8 filter parameter: {set(params) - LIST_PARAMETERS}"
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
+    response = signed_in_client(user).get(url)
     assert response.status_code == 200 and not response.context["form"].errors, url
     return response.context["paginator"].count
+
+
+def signed_in_client(user) -> Client:
+    """One client a user for a test's many links (a test's users are new objects, so never a stale session)."""
+    if getattr(user, "_test_client", None) is None:
+        user._test_client = Client()
+        user._test_client.force_login(user)
+    return user._test_client
 
 
 class FigureLinks(HTMLParser):
