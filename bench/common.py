@@ -57,6 +57,9 @@ def throwaway_database(postgres: str | None):
 def _setup(label: str) -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lscb.settings")
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
+    # Signed in with force_login, so no authenticator is verified; each benchmark compares
+    # pages that pass through the same middleware, two-factor check included or not.
+    os.environ.setdefault("LSCB_REQUIRE_2FA", "0")
     import django
 
     django.setup()
