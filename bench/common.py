@@ -91,11 +91,16 @@ def interleaved_medians_ms(*functions, repeat: int, clock=time.perf_counter) -> 
 
 def interleaved_wall_and_cpu_ms(*functions, repeat: int) -> list[tuple[float, float]]:
     """(wall, CPU) medians. CPU time of this process barely moves with other processes' load,
-    which makes it the steadier figure on a shared machine for work done in this process."""
+    which makes it the steadier figure on a shared machine for work done in this process.
+
+    A (prepare, fn) pair times fn only, after an untimed prepare()."""
     wall: list[list[float]] = [[] for _ in functions]
     cpu: list[list[float]] = [[] for _ in functions]
     for _ in range(repeat):
         for fn, w, c in zip(functions, wall, cpu, strict=True):
+            if isinstance(fn, tuple):
+                prepare, fn = fn
+                prepare()
             start_wall, start_cpu = time.perf_counter(), time.process_time()
             fn()
             w.append((time.perf_counter() - start_wall) * 1000)
@@ -109,6 +114,19 @@ def analyze() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def age_history(days: int = 1) -> None:
+    """Date every history row `days` back, as on a board built up over months: the dashboard
+    rechecks whatever was saved in the last few minutes (lscb.dashboard_parts.COMMIT_MARGIN)."""
+    import datetime
+
+    from django.apps import apps
+    from django.db.models import F
+
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical") and hasattr(model, "history_date"):
+            model.objects.update(history_date=F("history_date") - datetime.timedelta(days=days))
 
 
 def user_with_role(username: str, role: str):

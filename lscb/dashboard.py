@@ -18,22 +18,28 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.choices import DONE_STATUSES, OPEN_STATUSES, ActionStatus, AssuranceLevel, Rag
+from actions.choices import DONE_STATUSES, ActionStatus, AssuranceLevel, Rag
 from actions.models import Action
 from assurance.models import AssuranceJudgement
 from lscb import roles
-from reviews.models import Agency, Recommendation, Review, Theme
+from lscb.dashboard_parts import (
+    COUNT_NAMES,
+    ReviewPart,
+    Scope,
+    board_stamp,
+    cached_parts,
+    count_parts,
+    month_starts,
+)
+from reviews.models import Agency, Recommendation, Review
 
 AWAITING_EVIDENCE = ActionStatus.COMPLETED
-CACHE_VERSION = 1  # bump when Dashboard's shape changes
+CACHE_VERSION = 2  # bump when Dashboard's shape changes
 CACHE_SECONDS = 3600
 HEAT_LEVELS = 5  # shading classes lscb-heat-0 … lscb-heat-5
-TREND_MONTHS = 12
 
 
 @functools.cache
@@ -43,8 +49,14 @@ def _actions_path() -> str:
 
 def actions_url(**params) -> str:
     """The filtered action list for these DESIGN.md §8 parameters (lists repeat the parameter)."""
-    base = _actions_path()  # a dashboard builds hundreds of these; reverse() once
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
+    return _actions_url(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _actions_url(params: tuple) -> str:
+    # A dashboard builds hundreds of these, the same ones each time.
+    base = _actions_path()
+    query = urlencode([(k, v) for k, v in params if v not in (None, "", ())], doseq=True)
     return f"{base}?{query}" if query else base
 
 
@@ -96,18 +108,6 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def _action_counts(today: datetime.date) -> dict:
-    """Conditional aggregates; each filter mirrors its §8 parameter (overdue=1 is Action.objects.overdue())."""
-    counts = {"total": Count("pk"), "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today))}
-    counts |= {f"status_{s.value}": Count("pk", filter=Q(status=s)) for s in ActionStatus}
-    counts |= {f"assurance_{a.value}": Count("pk", filter=Q(assurance_level=a)) for a in AssuranceLevel}
-    return counts
-
-
-RAG_COUNTS = tuple(f"rag_{r.value}" for r in Rag)
-COUNT_NAMES = (*_action_counts(datetime.date.min), *RAG_COUNTS)
-
-
 def agency_row(values: dict, review_slug: str | None) -> AgencyRow:
     """One row of the agency table from one row of the aggregate query."""
     agency_id = values["agency_id"]
@@ -144,47 +144,36 @@ def agency_row(values: dict, review_slug: str | None) -> AgencyRow:
     return row
 
 
-def grouped_counts(actions, today: datetime.date) -> list[dict]:
-    """Every count the agency table and review progress need, in one query.
-
-    Grouped by agency, review and RAG colour (from with_rag(), so the colour's
-    CASE is worked out once a row rather than once a colour); at most
-    agencies × reviews × 5 rows come back, whatever the number of actions.
-    """
-    grouped = list(
-        actions.with_rag(today)
-        .order_by()
-        .values("agency_id", "recommendation__review_id", "rag_value")
-        .annotate(**_action_counts(today))
-    )
-    for values in grouped:
-        values.update({name: 0 for name in RAG_COUNTS}, **{f"rag_{values['rag_value']}": values["total"]})
-    return grouped
+def _add(target: dict, counts: dict) -> None:
+    for name in COUNT_NAMES:
+        target[name] = target.get(name, 0) + counts[name]
 
 
-def _sum_by(grouped: list[dict], key: str | None) -> dict:
-    """Add up the grouped counts by one of the grouping columns (None: everything together)."""
+def sum_by_agency(parts: list[ReviewPart]) -> dict:
     summed: dict = {}
-    for values in grouped:
-        group = values[key] if key else None
-        if group not in summed:
-            summed[group] = dict.fromkeys(COUNT_NAMES, 0)
-        target = summed[group]
-        for name in COUNT_NAMES:
-            target[name] += values[name]
+    for part in parts:
+        for agency_id, counts in part.by_agency.items():
+            _add(summed.setdefault(agency_id, {}), counts)
     return summed
 
 
-def agency_rows(grouped: list[dict], names: dict[int, str], review_slug: str | None):
+def sum_all(counts_by_key: dict) -> dict:
+    total = dict.fromkeys(COUNT_NAMES, 0)
+    for counts in counts_by_key.values():
+        _add(total, counts)
+    return total
+
+
+def agency_rows(by_agency: dict, names: dict[int, str], review_slug: str | None):
     """The per-agency table (by agency name; actions with no agency last) and its total row."""
     rows = []
-    for agency_id, counts in _sum_by(grouped, "agency_id").items():
+    for agency_id, counts in by_agency.items():
         name = names.get(agency_id, "No agency (board-wide)")
         rows.append(agency_row(counts | {"agency_id": agency_id, "name": name}, review_slug))
     rows.sort(key=lambda row: (row.agency_id is None, row.name.casefold()))
     if not rows:
         return rows, None
-    totals = _sum_by(grouped, None)[None]
+    totals = sum_all(by_agency)
     return rows, agency_row(totals | {"agency_id": None, "name": "All agencies", "is_agency": False}, review_slug)
 
 
@@ -198,12 +187,10 @@ class ReviewProgress:
     pct_assured: int
 
 
-def review_progress(grouped: list[dict], reviews: list[Review]) -> list[ReviewProgress]:
-    by_review = _sum_by(grouped, "recommendation__review_id")
-    empty = dict.fromkeys(COUNT_NAMES, 0)
+def review_progress(parts: dict[int, ReviewPart], reviews: list[Review]) -> list[ReviewProgress]:
     progress = []
     for review in reviews:
-        g = by_review.get(review.pk, empty)
+        g = sum_all(parts[review.pk].by_agency)
         g["completed"] = sum(g[f"status_{status.value}"] for status in DONE_STATUSES)
         g["assured"] = g["assurance_assured"]
         progress.append(
@@ -233,28 +220,13 @@ def heat_level(count: int, peak: int) -> int:
     return 0 if count == 0 or peak == 0 else max(1, math.ceil(HEAT_LEVELS * count / peak))
 
 
-def heat_map(recommendations, review: Review | None, reviews: list[Review]) -> list[HeatRow]:
-    """Themes × reviews: how many recommendations of each review carry each theme.
-
-    `recommendations` is the user's scope, or None for the whole board (no subquery needed).
-    """
-    through = Recommendation.themes.through.objects.all()
-    if recommendations is not None:
-        through = through.filter(recommendation__in=recommendations.values("pk"))
-    if review is not None:
-        through = through.filter(recommendation__review=review)
-    grouped = (
-        through.order_by()
-        .values("theme_id", "theme__name", "recommendation__review_id")
-        .annotate(n=Count("recommendation_id"))
-    )
-    counts: dict[str, dict[int, int]] = {}
-    for g in grouped:
-        counts.setdefault(g["theme__name"], {})[g["recommendation__review_id"]] = g["n"]
-    peak = max((n for per_review in counts.values() for n in per_review.values()), default=0)
+def heat_map(parts: dict[int, ReviewPart], reviews: list[Review]) -> list[HeatRow]:
+    """Themes × reviews: how many recommendations of each review carry each theme."""
+    themes = sorted({theme for review in reviews for theme in parts[review.pk].themes}, key=str.casefold)
+    peak = max((n for review in reviews for n in parts[review.pk].themes.values()), default=0)
     rows = []
-    for theme in sorted(counts, key=str.casefold):
-        numbers = [counts[theme].get(review.pk, 0) for review in reviews]
+    for theme in themes:
+        numbers = [parts[review.pk].themes.get(theme, 0) for review in reviews]
         cells = [(n, heat_level(n, peak)) for n in numbers]
         rows.append(HeatRow(theme, cells, sum(numbers), sum(1 for n in numbers if n)))
     return rows
@@ -269,35 +241,18 @@ class TrendMonth:
     judged_width: float = 0
 
 
-def month_starts(today: datetime.date, months: int = TREND_MONTHS) -> list[datetime.date]:
-    """The first day of each of the last `months` months, oldest first, this month last."""
-    starts, year, month = [], today.year, today.month
-    for _ in range(months):
-        starts.append(datetime.date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return starts[::-1]
+def _by_month(parts: list[ReviewPart], attribute: str) -> dict[datetime.date, int]:
+    months: dict[datetime.date, int] = {}
+    for part in parts:
+        for month, n in getattr(part, attribute).items():
+            months[month] = months.get(month, 0) + n
+    return months
 
 
-def _per_month(queryset, date_field: str) -> dict[datetime.date, int]:
-    """Counts by month. Grouped by day in SQL and folded into months here: a day is a plain column on
-    every database, where truncating to the month calls a Python function per row on SQLite."""
-    result: dict[datetime.date, int] = {}
-    for day, n in queryset.order_by().values_list(date_field).annotate(n=Count("pk")).values_list(date_field, "n"):
-        month = day.replace(day=1)
-        result[month] = result.get(month, 0) + n
-    return result
-
-
-def trends(actions, judgements, today: datetime.date) -> list[TrendMonth]:
+def trends(parts: list[ReviewPart], today: datetime.date) -> list[TrendMonth]:
     """Actions completed (by completion date, still done) and judgements recorded, per month."""
-    months = month_starts(today)
-    window = {"__gte": months[0], "__lte": today}
-    completed = _per_month(
-        actions.filter(status__in=DONE_STATUSES, **{f"completed_on{k}": v for k, v in window.items()}),
-        "completed_on",
-    )
-    judged = _per_month(judgements.filter(**{f"judged_on{k}": v for k, v in window.items()}), "judged_on")
-    rows = [TrendMonth(m, completed.get(m, 0), judged.get(m, 0)) for m in months]
+    completed, judged = _by_month(parts, "completed"), _by_month(parts, "judged")
+    rows = [TrendMonth(m, completed.get(m, 0), judged.get(m, 0)) for m in month_starts(today)]
     peak = max([r.completed for r in rows] + [r.judged for r in rows] + [0])
     for r in rows:
         r.completed_width = round(100 * r.completed / peak, 2) if peak else 0
@@ -325,42 +280,43 @@ class Dashboard:
     awaiting_evidence_label: str = AWAITING_EVIDENCE.label
 
 
-def board_stamp() -> tuple:
-    """The newest history row of every table the dashboard counts from, in one query.
-
-    Any change to a review, recommendation (its themes included: simple-history
-    writes a row for an m2m change), action, judgement, agency or theme writes
-    a history row, so a changed stamp means changed figures.
-    """
-    models = (Review, Recommendation, Action, AssuranceJudgement, Agency, Theme)
-    tables = [model.history.model._meta.db_table for model in models]
-    quote = connection.ops.quote_name
-    sql = "SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return tuple(cursor.fetchone())
+def user_scope(user, reviews: list[Review]) -> Scope:
+    whole_board = roles.sees_whole_board(user)
+    return Scope(
+        label="board" if whole_board else sorted(roles.lead_agency_ids(user)),
+        review_ids={review.pk for review in reviews},
+        actions=Action.objects.for_user(user),
+        # The whole board needs no scoping subquery; the heat map then counts straight from the themes table.
+        recommendations=None if whole_board else Recommendation.objects.for_user(user),
+        judgements=AssuranceJudgement.objects.for_user(user),
+    )
 
 
 def cached_build(user, review_slug: str = "") -> Dashboard:
-    """build(), kept in the cache until any figure could change: a new history row, or a new day (RAG)."""
+    """build(), kept in the cache until any figure could change: a new history row, or a new day (RAG).
+
+    When something has changed, build() still takes each unchanged review's counts from the cache.
+    """
     if not roles.role_names(user):
         return Dashboard(has_role=False)
     scope = "board" if roles.sees_whole_board(user) else sorted(roles.lead_agency_ids(user))
     today = timezone.localdate()
-    parts = (CACHE_VERSION, scope, review_slug, today.isoformat(), board_stamp())
+    stamp = board_stamp()
+    parts = (CACHE_VERSION, scope, review_slug, today.isoformat(), stamp)
     key = "lscb:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     board = cache.get(key)
     if board is None:
-        board = build(user, review_slug, today)
+        board = build(user, review_slug, today, stamp)
         cache.set(key, board, CACHE_SECONDS)
     return board
 
 
-def build(user, review_slug: str = "", today: datetime.date | None = None) -> Dashboard:
+def build(user, review_slug: str = "", today: datetime.date | None = None, stamp: tuple | None = None) -> Dashboard:
     """The dashboard for this user, whole board or narrowed to one review, scoped to what they may see.
 
-    Queries (after the user's roles): reviews in scope; counts by agency and
-    review; agency names; heat map; completions by day; judgements by day.
+    Queries (after the user's roles): reviews in scope; the reviews' counts
+    (dashboard_parts: four, for any number of reviews, or none from the cache);
+    agency names. With `stamp`, unchanged reviews' counts come from the cache.
     """
     today = today or timezone.localdate()
     if not roles.role_names(user):
@@ -373,19 +329,18 @@ def build(user, review_slug: str = "", today: datetime.date | None = None) -> Da
             board.error = f"There is no review “{review_slug}” that you can see. Choose a review from the list."
             return board
     shown = [board.review] if board.review else reviews
-    actions = Action.objects.for_user(user)
-    # The whole board needs no scoping subquery; the heat map then counts straight from the themes table.
-    recommendations = None if roles.sees_whole_board(user) else Recommendation.objects.for_user(user)
-    judgements = AssuranceJudgement.objects.for_user(user)
-    if board.review:
-        actions = actions.filter(recommendation__review=board.review)
-        judgements = judgements.filter(action__recommendation__review=board.review)
-    grouped = grouped_counts(actions, today)
-    agency_ids = {g["agency_id"] for g in grouped} - {None}
-    names = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name"))
-    board.agency_rows, board.totals = agency_rows(grouped, names, review_slug or None)
-    board.progress = review_progress(grouped, shown)
+    scope = user_scope(user, reviews)
+    ids = [review.pk for review in shown]
+    if stamp is None:
+        counted = count_parts(scope, ids if board.review else None, today)
+        parts = {pk: counted.get(pk, ReviewPart()) for pk in ids}
+    else:
+        parts = cached_parts(scope, ids, today, stamp)
+    by_agency = sum_by_agency(list(parts.values()))
+    names = dict(Agency.objects.filter(pk__in=set(by_agency) - {None}).values_list("pk", "name"))
+    board.agency_rows, board.totals = agency_rows(by_agency, names, review_slug or None)
+    board.progress = review_progress(parts, shown)
     board.heat_reviews = shown
-    board.heat_rows = heat_map(recommendations, board.review, shown)
-    board.trend = trends(actions, judgements, today)
+    board.heat_rows = heat_map(parts, shown)
+    board.trend = trends(list(parts.values()), today)
     return board

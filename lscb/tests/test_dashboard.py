@@ -13,7 +13,7 @@ from django.utils import timezone
 from actions.choices import ActionStatus, AssuranceLevel, Rag
 from actions.models import Action
 from conftest import client_for
-from lscb import dashboard
+from lscb import dashboard, dashboard_parts
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -270,7 +270,7 @@ def test_cached_figures_are_per_scope(lead_a, lead_b, action_a, action_b):
 
 
 def test_month_starts_cross_the_year_boundary():
-    months = dashboard.month_starts(datetime.date(2026, 2, 14))
+    months = dashboard_parts.month_starts(datetime.date(2026, 2, 14))
     assert months[0] == datetime.date(2025, 3, 1) and months[-1] == datetime.date(2026, 2, 1)
 
 

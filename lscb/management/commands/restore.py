@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 
 from lscb import backup
@@ -25,6 +26,9 @@ class Command(BaseCommand):
             backup.restore_database(path, manifest, force)
             files = backup.restore_media(path, manifest)
             backup.check_counts(manifest)
+            # Cached plans and dashboard figures describe the data that was replaced; a file cache
+            # outlives the service's restart.
+            cache.clear()
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from None
         rows = sum(manifest["tables"].values())

@@ -1,0 +1,217 @@
+"""The dashboard's counts, one part for each review, and the cache that keeps them.
+
+Counting 20,000 actions takes far longer than drawing the dashboard, and a
+change to one action alters one review's figures only. So the counts are kept
+per review and scope, each stamped with the board's history stamp when it was
+counted; a later request recounts only the reviews whose history has moved on
+since (changed_reviews), and adds up the rest from the cache.
+
+A part is trusted only when the history tables say nothing touching its review
+changed since its stamp: the audit history is the one record every write leaves
+(bulk imports included), so a part can never be staler than the history says.
+"""
+
+import datetime
+import functools
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from actions.choices import DONE_STATUSES, OPEN_STATUSES, ActionStatus, AssuranceLevel, Rag
+from actions.models import Action
+from assurance.models import AssuranceJudgement
+from reviews.models import Agency, Recommendation, Review, Theme
+
+PART_VERSION = 2  # bump when ReviewPart's shape changes
+CACHE_SECONDS = 24 * 3600
+TREND_MONTHS = 12
+# History rows are stamped when saved but seen only when their transaction commits, perhaps
+# after a part was counted; a part is checked against everything saved this long before it.
+COMMIT_MARGIN = datetime.timedelta(minutes=10)
+# The tables whose history stamps the board, in board_stamp()'s order.
+STAMPED = (Review, Recommendation, Action, AssuranceJudgement, Agency, Theme)
+
+
+def action_counts(today: datetime.date) -> dict:
+    """Conditional aggregates; each filter mirrors its §8 parameter (overdue=1 is Action.objects.overdue())."""
+    counts = {"total": Count("pk"), "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today))}
+    counts |= {f"status_{s.value}": Count("pk", filter=Q(status=s)) for s in ActionStatus}
+    counts |= {f"assurance_{a.value}": Count("pk", filter=Q(assurance_level=a)) for a in AssuranceLevel}
+    return counts
+
+
+RAG_COUNTS = tuple(f"rag_{r.value}" for r in Rag)
+COUNT_NAMES = (*action_counts(datetime.date.min), *RAG_COUNTS)
+
+
+@dataclass
+class ReviewPart:
+    """One review's share of the dashboard, within one user's scope."""
+
+    by_agency: dict = field(default_factory=dict)  # agency id (None: board-wide) → {COUNT_NAMES: n}
+    themes: dict = field(default_factory=dict)  # theme name → recommendations carrying it
+    completed: dict = field(default_factory=dict)  # month → actions completed in it (and still done)
+    judged: dict = field(default_factory=dict)  # month → assurance judgements recorded in it
+
+
+@dataclass
+class Scope:
+    """What one user may count: querysets already narrowed to their agencies, and a cache label."""
+
+    label: object
+    review_ids: set  # every review the user can see
+    actions: object
+    recommendations: object  # None: the whole board, no scoping subquery needed
+    judgements: object
+
+
+def month_starts(today: datetime.date, months: int = TREND_MONTHS) -> list[datetime.date]:
+    """The first day of each of the last `months` months, oldest first, this month last."""
+    starts, year, month = [], today.year, today.month
+    for _ in range(months):
+        starts.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def trend_start(today: datetime.date) -> datetime.date:
+    return month_starts(today)[0]
+
+
+@functools.cache
+def historical(model):
+    """The model's history table; `Model.history` builds a new manager class on every access."""
+    return model.history.model
+
+
+def board_stamp() -> tuple:
+    """The newest history row of every table the dashboard counts from, in one query.
+
+    Any change to a review, recommendation (its themes included: simple-history
+    writes a row for an m2m change), action, judgement, agency or theme writes
+    a history row, so a changed stamp means changed figures.
+    """
+    tables = [historical(model)._meta.db_table for model in STAMPED]
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+
+
+def changed_reviews(since: datetime.datetime) -> set[int] | None:
+    """The reviews whose counts may have changed since this moment (None: any of them may).
+
+    An action's or judgement's change touches every review the action's
+    recommendation has ever belonged to, so a move away is seen as well as a
+    move in. Agencies' history (names, leads) changes no count. Four small
+    queries, each led by an index (history dates, then ids).
+    """
+    recent = {model: historical(model).objects.filter(history_date__gte=since).order_by() for model in STAMPED}
+    if recent[Theme].exists():
+        return None  # a renamed theme relabels every review's heat map
+    actions = recent[Action].values_list("id").union(recent[AssuranceJudgement].values_list("action_id"))
+    every_action_row = historical(Action).objects.filter(id__in=[pk for (pk,) in actions]).order_by()
+    recommendations = every_action_row.values_list("recommendation_id").union(recent[Recommendation].values_list("id"))
+    every_recommendation_row = historical(Recommendation).objects.filter(id__in=[pk for (pk,) in recommendations])
+    reviews = every_recommendation_row.order_by().values_list("review_id").union(recent[Review].values_list("id"))
+    return {pk for (pk,) in reviews}
+
+
+def _rows_by_review(queryset, review_ids: list[int] | None, review_field: str):
+    return queryset if review_ids is None else queryset.filter(**{f"{review_field}__in": review_ids})
+
+
+def count_parts(scope: Scope, review_ids: list[int] | None, today: datetime.date) -> dict[int, ReviewPart]:
+    """Count these reviews' parts (None: every review in scope) in four queries, whatever their number."""
+    parts: dict[int, ReviewPart] = {pk: ReviewPart() for pk in review_ids or ()}
+
+    def part(review_id: int) -> ReviewPart:
+        return parts.setdefault(review_id, ReviewPart())
+
+    actions = _rows_by_review(scope.actions, review_ids, "recommendation__review")
+    for values in (
+        actions.with_rag(today)
+        .order_by()
+        .values("agency_id", "recommendation__review_id", "rag_value")
+        .annotate(**action_counts(today))
+    ):
+        target = part(values["recommendation__review_id"]).by_agency.setdefault(
+            values["agency_id"], dict.fromkeys(COUNT_NAMES, 0)
+        )
+        for name in COUNT_NAMES:
+            if name not in RAG_COUNTS:
+                target[name] += values[name]
+        target[f"rag_{values['rag_value']}"] += values["total"]
+
+    through = Recommendation.themes.through.objects.all()
+    if scope.recommendations is not None:
+        through = through.filter(recommendation__in=scope.recommendations.values("pk"))
+    through = _rows_by_review(through, review_ids, "recommendation__review")
+    for theme, review_id, n in (
+        through.order_by().values_list("theme__name", "recommendation__review_id").annotate(n=Count("pk"))
+    ):
+        part(review_id).themes[theme] = n
+
+    window = (trend_start(today), today)
+    done = actions.filter(status__in=DONE_STATUSES, completed_on__range=window)
+    for review_id, day, n in _per_day(done, "completed_on"):
+        _add_to_month(part(review_id).completed, day, n)
+    judgements = _rows_by_review(scope.judgements, review_ids, "action__recommendation__review")
+    for review_id, day, n in _per_day(judgements.filter(judged_on__range=window), "judged_on", "action__"):
+        _add_to_month(part(review_id).judged, day, n)
+    return parts
+
+
+def _add_to_month(months: dict, day: datetime.date, n: int) -> None:
+    month = day.replace(day=1)
+    months[month] = months.get(month, 0) + n
+
+
+def _per_day(queryset, date_field: str, via: str = ""):
+    """(review, day, count) rows. Grouped by day, not month: a day is a plain column on every
+    database, where truncating to the month calls a Python function per row on SQLite."""
+    review = f"{via}recommendation__review_id"
+    return (
+        queryset.order_by().values_list(review, date_field).annotate(n=Count("pk")).values_list(review, date_field, "n")
+    )
+
+
+def cached_parts(scope: Scope, review_ids: list[int], today: datetime.date, stamp: tuple) -> dict[int, ReviewPart]:
+    """Each review's part, from the cache where nothing touching it changed, counted afresh otherwise."""
+    keys = {pk: _part_key(scope.label, pk, today) for pk in review_ids}
+    parts, stale = {}, []
+    for pk, (part_stamp, counted_at, part) in _found(cache.get_many(keys.values()), keys).items():
+        if part_stamp == stamp:
+            parts[pk] = part
+        elif all(old <= new for old, new in zip(_comparable(part_stamp), _comparable(stamp), strict=True)):
+            parts[pk], stale = part, [*stale, counted_at]
+        # else: history went backwards (a restored backup); the part belongs to another past
+    if stale:
+        changed = changed_reviews(min(stale) - COMMIT_MARGIN)
+        parts = {pk: part for pk, part in parts.items() if changed is not None and pk not in changed}
+    missing = [pk for pk in review_ids if pk not in parts]
+    if missing:
+        counted_at = timezone.now()
+        counted = count_parts(scope, None if set(missing) == scope.review_ids else missing, today)
+        fresh = {pk: counted.get(pk, ReviewPart()) for pk in missing}
+        cache.set_many({keys[pk]: (stamp, counted_at, part) for pk, part in fresh.items()}, CACHE_SECONDS)
+        parts |= fresh
+    return parts
+
+
+def _found(found: dict, keys: dict) -> dict:
+    return {pk: found[key] for pk, key in keys.items() if key in found}
+
+
+def _comparable(stamp: tuple) -> tuple:
+    return tuple(value or 0 for value in stamp)
+
+
+def _part_key(scope_label, review_id: int, today: datetime.date) -> str:
+    parts = (PART_VERSION, scope_label, review_id, today.isoformat())
+    return "lscb:dashboard-part:" + hashlib.sha256(repr(parts).encode()).hexdigest()
