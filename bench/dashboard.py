@@ -13,7 +13,15 @@ with the figures from the cache (data unchanged). Goal: dashboard ≤ 2× the fl
 import itertools
 import os
 
-from common import age_history, analyze, arguments, build_board, interleaved_wall_and_cpu_ms, throwaway_database, user_with_role
+from common import (
+    age_history,
+    analyze,
+    arguments,
+    build_board,
+    interleaved_wall_and_cpu_ms,
+    throwaway_database,
+    user_with_role,
+)
 
 ACTIONS = 20_000
 

@@ -47,6 +47,7 @@ class VirtualUser:
     actions: list[int]
     agencies: list[int]
     slugs: list[str]
+    slugs_by_agency: dict
 
 
 def pick_action(vu: VirtualUser, rng) -> int:
@@ -99,7 +100,13 @@ def evidence_upload(vu: VirtualUser, rng) -> None:
 
 
 def plan_pdf(vu: VirtualUser, rng) -> None:
-    vu.browser.request(PDF_PAGE, "GET", f"/reviews/{rng.choice(vu.slugs)}/plan.pdf")
+    """The whole plan; an agency lead prints their own agency's extract (DESIGN.md §4)."""
+    if vu.user.agency_ids:
+        agency = rng.choice(vu.user.agency_ids)
+        slug = rng.choice(vu.slugs_by_agency[agency])
+        vu.browser.request(PDF_PAGE, "GET", f"/reviews/{slug}/plan.pdf?agency={agency}")
+    else:
+        vu.browser.request(PDF_PAGE, "GET", f"/reviews/{rng.choice(vu.slugs)}/plan.pdf")
 
 
 def healthz(vu: VirtualUser, rng) -> None:
@@ -119,7 +126,9 @@ def virtual_users(world: World, recorder: Recorder, port: int) -> list[VirtualUs
     for user in world.users:
         scoped = [pk for agency in user.agency_ids for pk in world.actions_by_agency.get(agency, [])]
         agencies = user.agency_ids or all_agencies
-        result.append(VirtualUser(Browser(port, recorder), user, scoped or everything, agencies, world.review_slugs))
+        browser = Browser(port, recorder)
+        slugs = world.review_slugs
+        result.append(VirtualUser(browser, user, scoped or everything, agencies, slugs, world.slugs_by_agency))
     return result
 
 

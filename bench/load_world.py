@@ -46,6 +46,7 @@ class World:
     actions_by_agency: dict[int, list[int]]
     review_slugs: list[str]
     counts: dict
+    slugs_by_agency: dict = None  # agency id → the reviews with actions for it
     drop_database: object = None
     server: "Server | None" = None
 
@@ -83,7 +84,8 @@ def create_world(server_url: str, name: str, users: int, reviews: int, evidence:
         load_users = seed_users(users, board["agencies"])
         counts = seed_activity(board["manager"], evidence)
         print(f"seeded the board in {time.perf_counter() - started:.0f} s: {counts}", flush=True)
-        return World(url, media_root, load_users, actions_by_agency(), [r.slug for r in board["reviews"]], counts, drop)
+        slugs = [r.slug for r in board["reviews"]]
+        return World(url, media_root, load_users, actions_by_agency(), slugs, counts, drop, reviews_by_agency())
     except BaseException:
         drop()
         shutil.rmtree(media_root, ignore_errors=True)
@@ -174,6 +176,15 @@ def actions_by_agency() -> dict[int, list[int]]:
     for pk, agency_id in Action.objects.order_by("pk").values_list("pk", "agency_id"):
         result.setdefault(agency_id, []).append(pk)
     return result
+
+
+def reviews_by_agency() -> dict[int, list[str]]:
+    from actions.models import Action
+
+    result: dict[int, set[str]] = {}
+    for agency_id, slug in Action.objects.values_list("agency_id", "recommendation__review__slug").distinct():
+        result.setdefault(agency_id, set()).add(slug)
+    return {agency_id: sorted(slugs) for agency_id, slugs in result.items()}
 
 
 def minimal_pdf(text: str) -> bytes:

@@ -29,6 +29,7 @@ from lscb.dashboard_parts import (
     COUNT_NAMES,
     ReviewPart,
     Scope,
+    add_counts,
     board_stamp,
     cached_parts,
     count_parts,
@@ -144,24 +145,16 @@ def agency_row(values: dict, review_slug: str | None) -> AgencyRow:
     return row
 
 
-def _add(target: dict, counts: dict) -> None:
-    for name in COUNT_NAMES:
-        target[name] = target.get(name, 0) + counts[name]
-
-
 def sum_by_agency(parts: list[ReviewPart]) -> dict:
     summed: dict = {}
     for part in parts:
         for agency_id, counts in part.by_agency.items():
-            _add(summed.setdefault(agency_id, {}), counts)
+            add_counts(summed, agency_id, counts)
     return summed
 
 
-def sum_all(counts_by_key: dict) -> dict:
-    total = dict.fromkeys(COUNT_NAMES, 0)
-    for counts in counts_by_key.values():
-        _add(total, counts)
-    return total
+def named(counts: list) -> dict:
+    return dict(zip(COUNT_NAMES, counts, strict=True))
 
 
 def agency_rows(by_agency: dict, names: dict[int, str], review_slug: str | None):
@@ -169,12 +162,15 @@ def agency_rows(by_agency: dict, names: dict[int, str], review_slug: str | None)
     rows = []
     for agency_id, counts in by_agency.items():
         name = names.get(agency_id, "No agency (board-wide)")
-        rows.append(agency_row(counts | {"agency_id": agency_id, "name": name}, review_slug))
+        rows.append(agency_row(named(counts) | {"agency_id": agency_id, "name": name}, review_slug))
     rows.sort(key=lambda row: (row.agency_id is None, row.name.casefold()))
     if not rows:
         return rows, None
-    totals = sum_all(by_agency)
-    return rows, agency_row(totals | {"agency_id": None, "name": "All agencies", "is_agency": False}, review_slug)
+    totals: dict = {}
+    for counts in by_agency.values():
+        add_counts(totals, None, counts)
+    total_row = named(totals[None]) | {"agency_id": None, "name": "All agencies", "is_agency": False}
+    return rows, agency_row(total_row, review_slug)
 
 
 @dataclass
@@ -190,7 +186,7 @@ class ReviewProgress:
 def review_progress(parts: dict[int, ReviewPart], reviews: list[Review]) -> list[ReviewProgress]:
     progress = []
     for review in reviews:
-        g = sum_all(parts[review.pk].by_agency)
+        g = named(parts[review.pk].total)
         g["completed"] = sum(g[f"status_{status.value}"] for status in DONE_STATUSES)
         g["assured"] = g["assurance_assured"]
         progress.append(

@@ -14,6 +14,7 @@ changed since its stamp: the audit history is the one record every write leaves
 import datetime
 import functools
 import hashlib
+import operator
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -26,7 +27,7 @@ from actions.models import Action
 from assurance.models import AssuranceJudgement
 from reviews.models import Agency, Recommendation, Review, Theme
 
-PART_VERSION = 2  # bump when ReviewPart's shape changes
+PART_VERSION = 3  # bump when ReviewPart's shape changes
 CACHE_SECONDS = 24 * 3600
 TREND_MONTHS = 12
 # History rows are stamped when saved but seen only when their transaction commits, perhaps
@@ -46,13 +47,22 @@ def action_counts(today: datetime.date) -> dict:
 
 RAG_COUNTS = tuple(f"rag_{r.value}" for r in Rag)
 COUNT_NAMES = (*action_counts(datetime.date.min), *RAG_COUNTS)
+COUNT_INDEX = {name: index for index, name in enumerate(COUNT_NAMES)}
+
+
+def add_counts(by_key: dict, key, counts: list) -> None:
+    """Add a list of counts (COUNT_NAMES order) into by_key[key]."""
+    known = by_key.get(key)
+    by_key[key] = list(counts) if known is None else list(map(operator.add, known, counts))
 
 
 @dataclass
 class ReviewPart:
     """One review's share of the dashboard, within one user's scope."""
 
-    by_agency: dict = field(default_factory=dict)  # agency id (None: board-wide) → {COUNT_NAMES: n}
+    # agency id (None: board-wide) → counts in COUNT_NAMES order (lists: adding hundreds is quick)
+    by_agency: dict = field(default_factory=dict)
+    total: list = field(default_factory=lambda: [0] * len(COUNT_NAMES))
     themes: dict = field(default_factory=dict)  # theme name → recommendations carrying it
     completed: dict = field(default_factory=dict)  # month → actions completed in it (and still done)
     judged: dict = field(default_factory=dict)  # month → assurance judgements recorded in it
@@ -140,13 +150,11 @@ def count_parts(scope: Scope, review_ids: list[int] | None, today: datetime.date
         .values("agency_id", "recommendation__review_id", "rag_value")
         .annotate(**action_counts(today))
     ):
-        target = part(values["recommendation__review_id"]).by_agency.setdefault(
-            values["agency_id"], dict.fromkeys(COUNT_NAMES, 0)
-        )
-        for name in COUNT_NAMES:
-            if name not in RAG_COUNTS:
-                target[name] += values[name]
-        target[f"rag_{values['rag_value']}"] += values["total"]
+        counts = [0 if name in RAG_COUNTS else values[name] for name in COUNT_NAMES]
+        counts[COUNT_INDEX[f"rag_{values['rag_value']}"]] = values["total"]
+        review_part = part(values["recommendation__review_id"])
+        add_counts(review_part.by_agency, values["agency_id"], counts)
+        review_part.total = list(map(operator.add, review_part.total, counts))
 
     through = Recommendation.themes.through.objects.all()
     if scope.recommendations is not None:

@@ -31,6 +31,7 @@ from weasyprint.urls import URLFetcher
 from actions.choices import ActionStatus, AssuranceLevel, Rag
 from actions.models import Action, rag_for
 from assurance.models import AssuranceJudgement
+from lscb.low_priority import run_at_low_priority
 from reviews.models import Agency, Recommendation, Review
 
 PDF_DIR = Path(__file__).resolve().parent / "pdf"
@@ -153,8 +154,9 @@ def plan_html(document: PlanDocument) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint on our HTML, reading the stylesheet and fonts from disk only."""
-    return HTML(string=html, base_url=PDF_DIR.as_uri() + "/", url_fetcher=LocalFilesOnly()).write_pdf()
+    """WeasyPrint on our HTML, reading the stylesheet and fonts from disk only, at low CPU priority."""
+    document = HTML(string=html, base_url=PDF_DIR.as_uri() + "/", url_fetcher=LocalFilesOnly())
+    return run_at_low_priority(document.write_pdf)
 
 
 def render_actions_plan(actions, *, title: str, subject: str, generated_by, **extra) -> bytes:
