@@ -55,7 +55,7 @@ def main() -> None:
         from actions.models import Action
         from lscb import dashboard, roles
 
-        build_board(ACTIONS, reviews=10, agencies=13, prefix="dash")
+        build_board(ACTIONS, reviews=int(os.environ.get("BENCH_REVIEWS", 10)), agencies=13, prefix="dash")
         age_history()
         analyze()
         user = user_with_role("bench-chair", roles.SUBGROUP_CHAIR)

@@ -142,10 +142,10 @@ def sign_in_everyone(users: list[VirtualUser]) -> int:
         return sum(pool.map(one, users))
 
 
-def mix_for(vu: VirtualUser, pdf_available: bool) -> list:
+def mix_for(vu: VirtualUser, pdf_available: bool, pdf_weight: float) -> list:
     """A subgroup chair changes nothing, so never uploads; the PDF only where the page exists."""
     return [
-        (task, weight)
+        (task, pdf_weight if task is plan_pdf else weight)
         for task, weight in MIX
         if not (task is evidence_upload and vu.user.role == "Subgroup chair")
         and not (task is plan_pdf and not pdf_available)
@@ -159,6 +159,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120, help="length of the measured run (at most 600)")
     parser.add_argument("--think", default="1,3", help="think time after each step, min,max seconds")
     parser.add_argument("--reviews", type=int, default=200, help="reviews of 100 actions each")
+    parser.add_argument("--pdf-weight", type=float, default=1, help="the printed plan's weight in the mix")
     parser.add_argument("--evidence", type=int, default=300, help="actions seeded with an evidence file")
     args = parser.parse_args()
     think = tuple(float(x) for x in args.think.split(","))
@@ -169,14 +170,14 @@ def main() -> None:
         world = create_world(args.server, "lscb_load", args.users, args.reviews, args.evidence)
         world.server = Server(world, folder)
         world.server.start()
-        run(world, args.users, args.seconds, think)
+        run(world, args.users, args.seconds, think, args.pdf_weight)
     finally:
         if world:
             world.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run(world: World, users: int, seconds: float, think: tuple[float, float]) -> None:
+def run(world: World, users: int, seconds: float, think: tuple[float, float], pdf_weight: float) -> None:
     from django.db import connections
 
     connections.close_all()
@@ -200,7 +201,7 @@ def run(world: World, users: int, seconds: float, think: tuple[float, float]) ->
         tasks, weights = zip(*mixes[index], strict=True)
         rng.choices(tasks, weights)[0](vus[index], rng)
 
-    mixes = [mix_for(vu, pdf_available) for vu in vus]
+    mixes = [mix_for(vu, pdf_available, pdf_weight) for vu in vus]
     print(f"\nrunning {users} users for {seconds:.0f} s, think time {think[0]:g} to {think[1]:g} s ...", flush=True)
     with MachineWatch(world.server.cpu_groups()) as machine:
         run_users(users, seconds, think, step)

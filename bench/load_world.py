@@ -46,9 +46,9 @@ class World:
     actions_by_agency: dict[int, list[int]]
     review_slugs: list[str]
     counts: dict
-    slugs_by_agency: dict = None  # agency id → the reviews with actions for it
     drop_database: object = None
     server: "Server | None" = None
+    slugs_by_agency: dict | None = None  # agency id → the reviews with actions for it
 
     @property
     def all_actions(self) -> list[int]:
@@ -85,7 +85,9 @@ def create_world(server_url: str, name: str, users: int, reviews: int, evidence:
         counts = seed_activity(board["manager"], evidence)
         print(f"seeded the board in {time.perf_counter() - started:.0f} s: {counts}", flush=True)
         slugs = [r.slug for r in board["reviews"]]
-        return World(url, media_root, load_users, actions_by_agency(), slugs, counts, drop, reviews_by_agency())
+        return World(
+            url, media_root, load_users, actions_by_agency(), slugs, counts, drop, slugs_by_agency=reviews_by_agency()
+        )
     except BaseException:
         drop()
         shutil.rmtree(media_root, ignore_errors=True)

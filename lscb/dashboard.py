@@ -38,7 +38,7 @@ from lscb.dashboard_parts import (
 from reviews.models import Agency, Recommendation, Review
 
 AWAITING_EVIDENCE = ActionStatus.COMPLETED
-CACHE_VERSION = 2  # bump when Dashboard's shape changes
+CACHE_VERSION = 3  # bump when Dashboard's shape changes
 CACHE_SECONDS = 3600
 HEAT_LEVELS = 5  # shading classes lscb-heat-0 … lscb-heat-5
 
@@ -274,6 +274,7 @@ class Dashboard:
     statuses: list = field(default_factory=lambda: list(ActionStatus))
     assurance_levels: list = field(default_factory=lambda: list(AssuranceLevel))
     awaiting_evidence_label: str = AWAITING_EVIDENCE.label
+    cache_key: str = ""  # set when cached: names these figures (and their drawing) in the cache
 
 
 def user_scope(user, reviews: list[Review]) -> Scope:
@@ -303,6 +304,7 @@ def cached_build(user, review_slug: str = "") -> Dashboard:
     board = cache.get(key)
     if board is None:
         board = build(user, review_slug, today, stamp)
+        board.cache_key = key
         cache.set(key, board, CACHE_SECONDS)
     return board
 

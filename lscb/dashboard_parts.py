@@ -27,7 +27,7 @@ from actions.models import Action
 from assurance.models import AssuranceJudgement
 from reviews.models import Agency, Recommendation, Review, Theme
 
-PART_VERSION = 3  # bump when ReviewPart's shape changes
+PART_VERSION = 4  # bump when ReviewPart's shape changes
 CACHE_SECONDS = 24 * 3600
 TREND_MONTHS = 12
 # History rows are stamped when saved but seen only when their transaction commits, perhaps
@@ -190,36 +190,43 @@ def _per_day(queryset, date_field: str, via: str = ""):
 
 
 def cached_parts(scope: Scope, review_ids: list[int], today: datetime.date, stamp: tuple) -> dict[int, ReviewPart]:
-    """Each review's part, from the cache where nothing touching it changed, counted afresh otherwise."""
-    keys = {pk: _part_key(scope.label, pk, today) for pk in review_ids}
+    """Each review's part, from the cache where nothing touching it changed, counted afresh otherwise.
+
+    One cache entry holds a scope's parts (a board has hundreds of reviews; one entry each would
+    crowd everything else out of the cache), each part with the stamp and time it was last known good.
+    """
+    key = _parts_key(scope.label, today)
+    known: dict = cache.get(key) or {}
+    checked_at = timezone.now()
     parts, stale = {}, []
-    for pk, (part_stamp, counted_at, part) in _found(cache.get_many(keys.values()), keys).items():
+    for pk in review_ids:
+        if pk not in known:
+            continue
+        part_stamp, good_at, part = known[pk]
         if part_stamp == stamp:
             parts[pk] = part
         elif all(old <= new for old, new in zip(_comparable(part_stamp), _comparable(stamp), strict=True)):
-            parts[pk], stale = part, [*stale, counted_at]
+            parts[pk], stale = part, [*stale, good_at]
         # else: history went backwards (a restored backup); the part belongs to another past
+    if not stale and len(parts) == len(review_ids):
+        return parts
     if stale:
         changed = changed_reviews(min(stale) - COMMIT_MARGIN)
         parts = {pk: part for pk, part in parts.items() if changed is not None and pk not in changed}
     missing = [pk for pk in review_ids if pk not in parts]
     if missing:
-        counted_at = timezone.now()
         counted = count_parts(scope, None if set(missing) == scope.review_ids else missing, today)
-        fresh = {pk: counted.get(pk, ReviewPart()) for pk in missing}
-        cache.set_many({keys[pk]: (stamp, counted_at, part) for pk, part in fresh.items()}, CACHE_SECONDS)
-        parts |= fresh
+        parts |= {pk: counted.get(pk, ReviewPart()) for pk in missing}
+    # Nothing touching these parts was saved before `checked_at` (less the margin): good from then on.
+    known |= {pk: (stamp, checked_at, part) for pk, part in parts.items()}
+    cache.set(key, known, CACHE_SECONDS)
     return parts
-
-
-def _found(found: dict, keys: dict) -> dict:
-    return {pk: found[key] for pk, key in keys.items() if key in found}
 
 
 def _comparable(stamp: tuple) -> tuple:
     return tuple(value or 0 for value in stamp)
 
 
-def _part_key(scope_label, review_id: int, today: datetime.date) -> str:
-    parts = (PART_VERSION, scope_label, review_id, today.isoformat())
-    return "lscb:dashboard-part:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+def _parts_key(scope_label, today: datetime.date) -> str:
+    parts = (PART_VERSION, scope_label, today.isoformat())
+    return "lscb:dashboard-parts:" + hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -1,11 +1,14 @@
 """Board-wide pages: the dashboard, the printed action plan, the health check."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -42,12 +45,26 @@ class DashboardView(TemplateView):
         user = self.request.user
         context = super().get_context_data(**kwargs)
         context["roles"] = sorted(roles.role_names(user))
-        context["board"] = dashboard.cached_build(user, self.request.GET.get("review", "").strip())
+        context["board"] = board = dashboard.cached_build(user, self.request.GET.get("review", "").strip())
         context["perms_print"] = roles.sees_whole_board(user)
+        if board.has_role and not board.error:
+            context["figures"] = figures_html(board, context["perms_print"])
         if roles.is_agency_lead(user):
             context["led_agencies"] = list(Agency.objects.filter(pk__in=roles.lead_agency_ids(user)))
             context["lead_home_url"] = dashboard.lead_home_url(roles.lead_agency_ids(user))
         return context
+
+
+def figures_html(board: dashboard.Dashboard, perms_print: bool) -> str:
+    """The dashboard's tables and charts, rendered once for each set of figures: on a board of
+    hundreds of reviews, drawing them costs more than counting them from the cache."""
+    key = f"{board.cache_key}:html" if board.cache_key else None
+    html = cache.get(key) if key else None
+    if html is None:
+        html = render_to_string("lscb/dashboard_figures.html", {"board": board, "perms_print": perms_print})
+        if key:
+            cache.set(key, html, dashboard.CACHE_SECONDS)
+    return mark_safe(html)  # rendered by the template engine, escaped there
 
 
 @require_GET

@@ -295,3 +295,16 @@ def test_dashboard_permissions_for_every_persona(client, personas, persona, meth
         assert response.status_code == (200 if method == "get" else 405)
     assert [(a.pk, a.version) for a in Action.objects.order_by("pk")] == before
     assert Action.history.count() == 2
+
+
+def test_the_drawn_figures_are_reused_until_a_change(client, manager, action_a, django_assert_num_queries):
+    client_for(client, manager)
+    awaiting = dashboard.actions_url(agency=action_a.agency_id, status=ActionStatus.COMPLETED.value)
+    first = client.get("/dashboard/").content.decode()
+    assert dict(figure_links(first))[awaiting] == 0
+    with django_assert_num_queries(4):  # session, user, roles; history stamp: figures and drawing cached
+        again = client.get("/dashboard/").content.decode()
+    assert figure_links(again) == figure_links(first) and "Learning themes across reviews" in again
+    action_a.status = ActionStatus.COMPLETED
+    action_a.save()
+    assert dict(figure_links(client.get("/dashboard/").content.decode()))[awaiting] == 1
