@@ -220,8 +220,9 @@ def free_port() -> int:
 class Server:
     """gunicorn with deploy/gunicorn.conf.py, 4 workers, on a free loopback port, in production settings.
 
-    DEBUG off, a random secret key, two-factor sign-in required (the production default). HTTPS is
-    off only because TLS ends at nginx in production and there is none here.
+    DEBUG off, a random secret key, two-factor sign-in required (the production default), and the
+    workers sharing one file cache (deploy/tracker.env.example). HTTPS is off only because TLS ends
+    at nginx in production and there is none here.
     """
 
     def __init__(self, world: World, folder: str, workers: int = 4):
@@ -236,6 +237,7 @@ class Server:
             "DJANGO_DEBUG": "0",
             "LSCB_REQUIRE_2FA": "1",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "LSCB_CACHE_URL": f"file://{os.path.join(folder, 'cache')}",
         }
         self.command = [
             sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "lscb.wsgi",
