@@ -19,7 +19,7 @@ from actions.choices import (
     Rag,
 )
 from lscb import roles
-from reviews.models import Agency, Recommendation
+from reviews.models import Agency, Recommendation, Review
 
 
 def rag_for(status: str, due_date: datetime.date | None, today: datetime.date) -> str:
@@ -100,7 +100,11 @@ class Action(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # The recommendation's review, copied here (by save(), and by Recommendation.save() when a
+    # recommendation moves) so that counting one review's actions reads an index of this table
+    # rather than joining every action to its recommendation. Derived, so not in the history.
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+", editable=False)
+    history = HistoricalRecords(excluded_fields=["review"])
 
     objects = ActionQuerySet.as_manager()
 
@@ -114,6 +118,10 @@ class Action(models.Model):
     def save(self, *args, **kwargs):
         if self.agency_id is None and self.recommendation_id is not None:
             self.agency_id = self.recommendation.agency_id
+        if self.recommendation_id is not None:
+            self.review_id = self.recommendation.review_id
+        if kwargs.get("update_fields") is not None and "recommendation" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "review"}
         if self.pk is not None:
             self.version += 1
         super().save(*args, **kwargs)

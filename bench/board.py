@@ -86,6 +86,7 @@ def build_board(reviews: int = REVIEWS) -> dict:
     actions = [
         Action(
             recommendation=rec,
+            review_id=rec.review_id,
             agency_id=rec.agency_id,
             description=f"Action {i} on {rec.number}.",
             lead_officer="Head of Safeguarding",

@@ -191,6 +191,7 @@ def build_board(actions: int, reviews: int = 1, agencies: int = 13, seed: int = 
         new_actions.append(
             Action(
                 recommendation=rec,
+                review_id=rec.review_id,
                 agency_id=rec.agency_id,
                 description=f"Put recommendation {rec.number} into practice: audit case files and brief managers.",
                 lead_officer="Head of Safeguarding",

@@ -35,7 +35,9 @@ def floor_urls(board):
     class FloorView(views.DashboardView):
         def get_context_data(self, **kwargs):
             context = super(views.DashboardView, self).get_context_data(**kwargs)
+            # Drawn afresh each time: `board` has no cache key.
             context.update(roles=["Subgroup chair"], board=board, perms_print=True)
+            context["figures"] = views.figures_html(board, perms_print=True)
             return context
 
     class Urls:

@@ -123,7 +123,13 @@ def build_board(board_actions: int):
     due = datetime.date(2026, 3, 31)
     actions = bulk_create_with_history(
         [
-            Action(recommendation=rec, agency_id=rec.agency_id, description=f"Action {n}.", due_date=due)
+            Action(
+                recommendation=rec,
+                review_id=rec.review_id,
+                agency_id=rec.agency_id,
+                description=f"Action {n}.",
+                due_date=due,
+            )
             for n, rec in enumerate(recommendations * (board_actions // len(recommendations) + 1))
         ][:board_actions],
         Action,

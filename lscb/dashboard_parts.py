@@ -143,16 +143,16 @@ def count_parts(scope: Scope, review_ids: list[int] | None, today: datetime.date
     def part(review_id: int) -> ReviewPart:
         return parts.setdefault(review_id, ReviewPart())
 
-    actions = _rows_by_review(scope.actions, review_ids, "recommendation__review")
+    actions = _rows_by_review(scope.actions, review_ids, "review")  # Action.review: no join
     for values in (
         actions.with_rag(today)
         .order_by()
-        .values("agency_id", "recommendation__review_id", "rag_value")
+        .values("agency_id", "review_id", "rag_value")
         .annotate(**action_counts(today))
     ):
         counts = [0 if name in RAG_COUNTS else values[name] for name in COUNT_NAMES]
         counts[COUNT_INDEX[f"rag_{values['rag_value']}"]] = values["total"]
-        review_part = part(values["recommendation__review_id"])
+        review_part = part(values["review_id"])
         add_counts(review_part.by_agency, values["agency_id"], counts)
         review_part.total = list(map(operator.add, review_part.total, counts))
 
@@ -169,7 +169,7 @@ def count_parts(scope: Scope, review_ids: list[int] | None, today: datetime.date
     done = actions.filter(status__in=DONE_STATUSES, completed_on__range=window)
     for review_id, day, n in _per_day(done, "completed_on"):
         _add_to_month(part(review_id).completed, day, n)
-    judgements = _rows_by_review(scope.judgements, review_ids, "action__recommendation__review")
+    judgements = _rows_by_review(scope.judgements, review_ids, "action__review")
     for review_id, day, n in _per_day(judgements.filter(judged_on__range=window), "judged_on", "action__"):
         _add_to_month(part(review_id).judged, day, n)
     return parts
@@ -183,7 +183,7 @@ def _add_to_month(months: dict, day: datetime.date, n: int) -> None:
 def _per_day(queryset, date_field: str, via: str = ""):
     """(review, day, count) rows. Grouped by day, not month: a day is a plain column on every
     database, where truncating to the month calls a Python function per row on SQLite."""
-    review = f"{via}recommendation__review_id"
+    review = f"{via}review_id"
     return (
         queryset.order_by().values_list(review, date_field).annotate(n=Count("pk")).values_list(review, date_field, "n")
     )

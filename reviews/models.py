@@ -195,9 +195,19 @@ class Recommendation(models.Model):
         self.number = self.number.strip()
         self.sort_key = natural_sort_key(self.number)
         super().save(*args, **kwargs)
+        # Actions keep a copy of their recommendation's review (Action.review); a move takes them along.
+        if getattr(self, "_loaded_review_id", self.review_id) != self.review_id:
+            self.actions.exclude(review_id=self.review_id).update(review_id=self.review_id)
+        self._loaded_review_id = self.review_id
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:recommendation", args=[self.review.slug, self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        recommendation = super().from_db(db, field_names, values)
+        recommendation._loaded_review_id = recommendation.__dict__.get("review_id")
+        return recommendation
 
 
 class PlanImport(models.Model):

@@ -4,7 +4,8 @@ import pytest
 
 from actions.choices import ActionStatus, Rag
 from actions.models import Action, rag_for
-from tests.factories import ActionFactory
+from reviews.models import Recommendation
+from tests.factories import ActionFactory, RecommendationFactory, ReviewFactory
 
 TODAY = datetime.date(2026, 6, 1)
 PAST = TODAY - datetime.timedelta(days=1)
@@ -105,3 +106,31 @@ def test_actions_are_scoped_by_role(personas, persona, sees, action_a, action_b)
     names = {action_a.pk: "a", action_b.pk: "b"}
     user = personas[persona] or AnonymousUser()
     assert {names[a.pk] for a in Action.objects.for_user(user)} == sees
+
+
+def review_copies_are_right() -> bool:
+    return all(a.review_id == a.recommendation.review_id for a in Action.objects.select_related("recommendation"))
+
+
+def test_an_action_copies_its_recommendations_review_and_follows_a_move(db):
+    action = ActionFactory()
+    assert action.review_id == action.recommendation.review_id
+    elsewhere = RecommendationFactory()
+    action.recommendation = elsewhere
+    action.save(update_fields=["recommendation"])
+    assert Action.objects.get(pk=action.pk).review_id == elsewhere.review_id
+
+
+def test_moving_a_recommendation_to_another_review_takes_its_actions_along(db):
+    action = ActionFactory()
+    ActionFactory(recommendation=action.recommendation)
+    recommendation = Recommendation.objects.get(pk=action.recommendation_id)
+    recommendation.review = ReviewFactory(slug="child-z")
+    recommendation.save()
+    assert review_copies_are_right()
+    assert set(Action.objects.values_list("review__slug", flat=True)) == {"child-z"}
+    assert action.recommendation.history.count() == 2 and Action.history.count() == 2  # no history for the copy
+
+
+def test_the_review_copy_is_not_in_the_history():
+    assert "review" not in {field.name for field in Action.history.model._meta.fields}

@@ -113,7 +113,9 @@ class _Writer:
         for change in self.changes.actions:
             if change.kind not in (CREATE, UPDATE):
                 continue
-            action = change.action or Action(recommendation=recommendations[change.number])
+            recommendation = recommendations[change.number]
+            # bulk_create skips Action.save(), which would copy the review.
+            action = change.action or Action(recommendation=recommendation, review_id=recommendation.review_id)
             for field_change in change.changes:
                 if field_change.field == "agency":
                     action.agency = self.agencies[name_key(change.plan.agency)]

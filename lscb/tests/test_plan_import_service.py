@@ -55,6 +55,7 @@ def test_the_sample_plan_imports_with_the_right_counts(child_a, manager):
     }
     assert child_a.recommendations.count() == 14
     assert Action.objects.filter(recommendation__review=child_a).count() == 15
+    assert Action.objects.filter(review=child_a).count() == 15  # bulk-created with the review's copy
     rec = Recommendation.objects.get(review=child_a, number="1.1")
     assert rec.agency.name == "Children's Social Care"
     assert sorted(t.name for t in rec.themes.all()) == ["Record keeping", "Voice of the child"]
