@@ -11,6 +11,7 @@ changed since its stamp: the audit history is the one record every write leaves
 (bulk imports included), so a part can never be staler than the history says.
 """
 
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.utils import timezone
 
 from actions.choices import DONE_STATUSES, OPEN_STATUSES, ActionStatus, AssuranceLevel, Rag
@@ -27,7 +28,7 @@ from actions.models import Action
 from assurance.models import AssuranceJudgement
 from reviews.models import Agency, Recommendation, Review, Theme
 
-PART_VERSION = 4  # bump when ReviewPart's shape changes
+PART_VERSION = 5  # bump when ReviewPart's shape changes
 CACHE_SECONDS = 24 * 3600
 TREND_MONTHS = 12
 # History rows are stamped when saved but seen only when their transaction commits, perhaps
@@ -113,37 +114,81 @@ def board_stamp() -> tuple:
         return tuple(cursor.fetchone())
 
 
-def changed_reviews(since: datetime.datetime) -> set[int] | None:
-    """The reviews whose counts may have changed since this moment (None: any of them may).
+# A part's panels, each counted on its own: most changes (an action's status) touch one.
+COUNTS, THEMES, JUDGED = "counts", "themes", "judged"  # by agency and completions; heat map; judgements
+PANELS = (COUNTS, THEMES, JUDGED)
+PANEL_FIELDS = {COUNTS: ("by_agency", "total", "completed"), THEMES: ("themes",), JUDGED: ("judged",)}
 
-    An action's or judgement's change touches every review the action's
-    recommendation has ever belonged to, so a move away is seen as well as a
-    move in. Agencies' history (names, leads) changes no count. Four small
-    queries, each led by an index (history dates, then ids).
+
+def changed_reviews(since: datetime.datetime) -> dict[str, set[int] | None]:
+    """For each panel, the reviews whose figures may have changed since this moment (None: any).
+
+    An action's change touches the counts of every review its recommendation has
+    ever belonged to, so a move away is seen as well as a move in; a moved
+    action takes its judgements along. A recommendation's change (its themes,
+    or a move) touches every panel of its reviews; a theme's change relabels
+    every heat map. Agencies' and reviews' own history changes no figure.
+    Four small queries, each led by an index (history dates, then ids).
     """
     recent = {model: historical(model).objects.filter(history_date__gte=since).order_by() for model in STAMPED}
-    if recent[Theme].exists():
-        return None  # a renamed theme relabels every review's heat map
-    actions = recent[Action].values_list("id").union(recent[AssuranceJudgement].values_list("action_id"))
-    every_action_row = historical(Action).objects.filter(id__in=[pk for (pk,) in actions]).order_by()
-    recommendations = every_action_row.values_list("recommendation_id").union(recent[Recommendation].values_list("id"))
-    every_recommendation_row = historical(Recommendation).objects.filter(id__in=[pk for (pk,) in recommendations])
-    reviews = every_recommendation_row.order_by().values_list("review_id").union(recent[Review].values_list("id"))
-    return {pk for (pk,) in reviews}
+    themes_renamed = recent[Theme].exists()
+    touched = (
+        recent[Action]
+        .values_list("id", Value(COUNTS))
+        .union(recent[AssuranceJudgement].values_list("action_id", Value(JUDGED)))
+    )
+    by_action: dict[int, set[str]] = {}
+    for pk, panel in touched:
+        by_action.setdefault(pk, set()).add(panel)
+    action_rows = historical(Action).objects.filter(id__in=list(by_action)).order_by()
+    recommendations_of: dict[int, set[int]] = {}
+    for pk, recommendation_id in action_rows.values_list("id", "recommendation_id"):
+        recommendations_of.setdefault(pk, set()).add(recommendation_id)
+    panels_by_recommendation: dict[int, set[str]] = {
+        pk: set(PANELS) for pk in recent[Recommendation].values_list("id", flat=True)
+    }
+    for pk, recommendation_ids in recommendations_of.items():
+        panels = set(by_action[pk]) | ({JUDGED} if len(recommendation_ids) > 1 else set())  # moved
+        for recommendation_id in recommendation_ids:
+            panels_by_recommendation.setdefault(recommendation_id, set()).update(panels)
+    changed: dict[str, set[int] | None] = {panel: set() for panel in PANELS}
+    rows = historical(Recommendation).objects.filter(id__in=list(panels_by_recommendation)).order_by()
+    for recommendation_id, review_id in rows.values_list("id", "review_id"):
+        for panel in panels_by_recommendation[recommendation_id]:
+            changed[panel].add(review_id)
+    if themes_renamed:
+        changed[THEMES] = None
+    return changed
 
 
 def _rows_by_review(queryset, review_ids: list[int] | None, review_field: str):
     return queryset if review_ids is None else queryset.filter(**{f"{review_field}__in": review_ids})
 
 
-def count_parts(scope: Scope, review_ids: list[int] | None, today: datetime.date) -> dict[int, ReviewPart]:
-    """Count these reviews' parts (None: every review in scope) in four queries, whatever their number."""
+def count_parts(
+    scope: Scope, review_ids: list[int] | None, today: datetime.date, panels=PANELS
+) -> dict[int, ReviewPart]:
+    """Count these reviews' panels (None: every review in scope): at most four queries, whatever their number."""
     parts: dict[int, ReviewPart] = {pk: ReviewPart() for pk in review_ids or ()}
 
     def part(review_id: int) -> ReviewPart:
         return parts.setdefault(review_id, ReviewPart())
 
     actions = _rows_by_review(scope.actions, review_ids, "review")  # Action.review: no join
+    if COUNTS in panels:
+        _count_actions(actions, today, part)
+    if THEMES in panels:
+        _count_themes(scope, review_ids, part)
+    if JUDGED in panels:
+        judgements = _rows_by_review(scope.judgements, review_ids, "action__review")
+        window = (trend_start(today), today)
+        for review_id, day, n in _per_day(judgements.filter(judged_on__range=window), "judged_on", "action__"):
+            _add_to_month(part(review_id).judged, day, n)
+    return parts
+
+
+def _count_actions(actions, today: datetime.date, part) -> None:
+    """Actions by agency, status, assurance and colour; completions by month."""
     for values in (
         actions.with_rag(today)
         .order_by()
@@ -155,7 +200,12 @@ def count_parts(scope: Scope, review_ids: list[int] | None, today: datetime.date
         review_part = part(values["review_id"])
         add_counts(review_part.by_agency, values["agency_id"], counts)
         review_part.total = list(map(operator.add, review_part.total, counts))
+    done = actions.filter(status__in=DONE_STATUSES, completed_on__range=(trend_start(today), today))
+    for review_id, day, n in _per_day(done, "completed_on"):
+        _add_to_month(part(review_id).completed, day, n)
 
+
+def _count_themes(scope: Scope, review_ids: list[int] | None, part) -> None:
     through = Recommendation.themes.through.objects.all()
     if scope.recommendations is not None:
         through = through.filter(recommendation__in=scope.recommendations.values("pk"))
@@ -164,15 +214,6 @@ def count_parts(scope: Scope, review_ids: list[int] | None, today: datetime.date
         through.order_by().values_list("theme__name", "recommendation__review_id").annotate(n=Count("pk"))
     ):
         part(review_id).themes[theme] = n
-
-    window = (trend_start(today), today)
-    done = actions.filter(status__in=DONE_STATUSES, completed_on__range=window)
-    for review_id, day, n in _per_day(done, "completed_on"):
-        _add_to_month(part(review_id).completed, day, n)
-    judgements = _rows_by_review(scope.judgements, review_ids, "action__review")
-    for review_id, day, n in _per_day(judgements.filter(judged_on__range=window), "judged_on", "action__"):
-        _add_to_month(part(review_id).judged, day, n)
-    return parts
 
 
 def _add_to_month(months: dict, day: datetime.date, n: int) -> None:
@@ -210,17 +251,32 @@ def cached_parts(scope: Scope, review_ids: list[int], today: datetime.date, stam
         # else: history went backwards (a restored backup); the part belongs to another past
     if not stale and len(parts) == len(review_ids):
         return parts
-    if stale:
-        changed = changed_reviews(min(stale) - COMMIT_MARGIN)
-        parts = {pk: part for pk, part in parts.items() if changed is not None and pk not in changed}
     missing = [pk for pk in review_ids if pk not in parts]
     if missing:
         counted = count_parts(scope, None if set(missing) == scope.review_ids else missing, today)
         parts |= {pk: counted.get(pk, ReviewPart()) for pk in missing}
+    if stale:
+        parts |= _recount_changed(scope, today, parts, changed_reviews(min(stale) - COMMIT_MARGIN), set(missing))
     # Nothing touching these parts was saved before `checked_at` (less the margin): good from then on.
     known |= {pk: (stamp, checked_at, part) for pk, part in parts.items()}
     cache.set(key, known, CACHE_SECONDS)
     return parts
+
+
+def _recount_changed(scope: Scope, today: datetime.date, parts: dict, changed: dict, fresh: set) -> dict:
+    """The parts with each changed panel counted again; unchanged panels kept as they were."""
+    recounted: dict[int, ReviewPart] = {}
+    for panel in PANELS:
+        ids = [pk for pk in parts if pk not in fresh and (changed[panel] is None or pk in changed[panel])]
+        if not ids:
+            continue
+        counted = count_parts(scope, ids, today, panels=(panel,))
+        for pk in ids:
+            part = recounted.setdefault(pk, dataclasses.replace(parts[pk]))
+            new = counted.get(pk, ReviewPart())
+            for name in PANEL_FIELDS[panel]:
+                setattr(part, name, getattr(new, name))
+    return recounted
 
 
 def _comparable(stamp: tuple) -> tuple:

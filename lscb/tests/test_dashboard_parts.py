@@ -9,26 +9,29 @@ from django.utils import timezone
 
 from actions.choices import ActionStatus, AssuranceLevel
 from actions.models import Action
+from assurance.services import record_judgement
 from lscb import dashboard, dashboard_parts
-from reviews.models import Theme
+from lscb.dashboard_parts import COUNTS, JUDGED, THEMES
+from reviews.models import Review, Theme
 from tests.factories import (
     ActionFactory,
-    AssuranceJudgementFactory,
     RecommendationFactory,
     ReviewFactory,
     ThemeFactory,
 )
 
+ALL = dashboard_parts.PANELS
+
 
 @pytest.fixture
 def recounted(monkeypatch):
-    """The review ids each count of parts was asked for (None: every review in scope)."""
+    """(review ids, panels) for each count of parts (None: every review in scope)."""
     calls = []
     real = dashboard_parts.count_parts
 
-    def spy(scope, review_ids, today):
-        calls.append(None if review_ids is None else sorted(review_ids))
-        return real(scope, review_ids, today)
+    def spy(scope, review_ids, today, panels=dashboard_parts.PANELS):
+        calls.append((None if review_ids is None else sorted(review_ids), tuple(panels)))
+        return real(scope, review_ids, today, panels)
 
     monkeypatch.setattr(dashboard_parts, "count_parts", spy)
     return calls
@@ -72,12 +75,12 @@ def assert_same_as_counted_afresh(user, slug=""):
 def test_a_change_recounts_only_the_review_it_touches(manager, two_reviews, recounted):
     first, second, actions = two_reviews
     assert_same_as_counted_afresh(manager)
-    assert recounted == [None]  # the first dashboard counts everything once
+    assert recounted == [(None, ALL)]  # the first dashboard counts everything once
     recounted.clear()
     actions[0].status = ActionStatus.COMPLETED
     actions[0].save()
     served = assert_same_as_counted_afresh(manager)
-    assert recounted[0] == [first.pk]
+    assert recounted == [([first.pk], (COUNTS,))]  # a status change: that review's action counts only
     assert served.totals.awaiting_evidence.count == 1
 
 
@@ -88,7 +91,9 @@ def test_moving_an_action_to_another_review_recounts_both(manager, two_reviews, 
     actions[0].recommendation = RecommendationFactory(review=second, number="3.1")
     actions[0].save()
     served = assert_same_as_counted_afresh(manager)
-    assert recounted[0] == sorted([first.pk, second.pk])
+    both = sorted([first.pk, second.pk])
+    # A new recommendation in the second review (all its panels), and the move: counts and judgements.
+    assert sorted(recounted) == [(both, (COUNTS,)), (both, (JUDGED,)), ([second.pk], (THEMES,))]
     assert [p.total.count for p in served.progress] == [1, 3, 0]
 
 
@@ -96,11 +101,10 @@ def test_a_judgement_recounts_its_review(manager, two_reviews, recounted):
     first, second, actions = two_reviews
     assert_same_as_counted_afresh(manager)
     recounted.clear()
-    judgement = AssuranceJudgementFactory(action=actions[3], level=AssuranceLevel.ASSURED)
-    Action.objects.filter(pk=actions[3].pk).update(assurance_level=judgement.level)
+    record_judgement(actions[3], manager, level=AssuranceLevel.ASSURED, statement="Audit seen.")
     served = assert_same_as_counted_afresh(manager)
-    assert recounted[0] == [second.pk]
-    assert served.trend[-1].judged == 1
+    assert sorted(recounted) == [([second.pk], (COUNTS,)), ([second.pk], (JUDGED,))]
+    assert served.trend[-1].judged == 1 and served.totals.assured.count == 1
 
 
 def test_retheming_a_recommendation_recounts_its_review_and_renaming_a_theme_recounts_all(
@@ -111,7 +115,8 @@ def test_retheming_a_recommendation_recounts_its_review_and_renaming_a_theme_rec
     recounted.clear()
     actions[1].recommendation.themes.add(Theme.objects.get(name="Supervision"))
     served = assert_same_as_counted_afresh(manager)
-    assert recounted[0] == [first.pk]
+    # simple-history writes a recommendation row for an m2m change: every panel of its review.
+    assert sorted(recounted) == sorted(([first.pk], (panel,)) for panel in ALL)
     assert [(row.theme, [n for n, _ in row.cells]) for row in served.heat_rows] == [
         ("Neglect", [1, 1, 0]),
         ("Supervision", [1, 0, 0]),
@@ -121,7 +126,12 @@ def test_retheming_a_recommendation_recounts_its_review_and_renaming_a_theme_rec
     theme.name = "Management oversight"
     theme.save()
     served = assert_same_as_counted_afresh(manager)
-    assert recounted[0] is None
+    assert (sorted(Review.objects.values_list("pk", flat=True)), (THEMES,)) in recounted
+    # and, still within the margin of the rethemed recommendation, its review's other panels
+    assert sorted(call for call in recounted if call[1] != (THEMES,)) == [
+        ([first.pk], (COUNTS,)),
+        ([first.pk], (JUDGED,)),
+    ]
     assert [row.theme for row in served.heat_rows] == ["Management oversight", "Neglect"]
 
 
@@ -146,7 +156,7 @@ def test_history_going_backwards_recounts_everything(manager, two_reviews, recou
     Action.history.filter(id=actions[3].pk).delete()  # the newest history row goes
     Action.objects.filter(pk=actions[3].pk).update(status=ActionStatus.SUPERSEDED)
     served = assert_same_as_counted_afresh(manager)
-    assert recounted[0] is None
+    assert recounted == [(None, ALL)]
     assert served.totals.by_status[list(ActionStatus).index(ActionStatus.SUPERSEDED)].count == 1
 
 
@@ -163,5 +173,5 @@ def test_a_lead_and_the_board_keep_separate_parts(manager, lead_a, two_reviews):
 def test_one_review_narrowed_counts_that_review_only(manager, two_reviews, recounted):
     first, second, actions = two_reviews
     served = assert_same_as_counted_afresh(manager, "child-f")
-    assert recounted[0] == [second.pk]
+    assert recounted[0] == ([second.pk], ALL)
     assert served.totals.total.count == 2
