@@ -17,6 +17,7 @@ from assurance.models import Challenge, ChallengeEvent
 from assurance.templatetags.assurance_tags import action_url
 from lscb import permissions, roles
 from reviews.models import Agency
+from reviews.views import ForgivingPaginationMixin
 
 
 def visible_challenges(user, related: bool = True):
@@ -28,7 +29,7 @@ def visible_challenges(user, related: bool = True):
     return challenges.filter(action__agency__in=roles.lead_agency_ids(user))
 
 
-class ChallengeListView(ListView):
+class ChallengeListView(ForgivingPaginationMixin, ListView):
     template_name = "assurance/challenge_list.html"
     paginate_by = 50
     context_object_name = "events"

@@ -14,9 +14,10 @@ from assurance.forms import AssuranceRequestForm, ChaseForm, RequestAgencyForm
 from assurance.models import AssuranceRequest
 from assurance.templatetags.assurance_tags import action_url
 from lscb import permissions, roles
+from reviews.views import ForgivingPaginationMixin
 
 
-class RequestListView(ListView):
+class RequestListView(ForgivingPaginationMixin, ListView):
     template_name = "assurance/request_list.html"
     paginate_by = 50
     context_object_name = "assurance_requests"

@@ -28,7 +28,7 @@ from actions.models import Action
 from assurance.models import AssuranceJudgement
 from reviews.models import Agency, Recommendation, Review, Theme
 
-PART_VERSION = 5  # bump when ReviewPart's shape changes
+PART_VERSION = 6  # bump when ReviewPart's shape changes
 CACHE_SECONDS = 24 * 3600
 TREND_MONTHS = 12
 # History rows are stamped when saved but seen only when their transaction commits, perhaps
@@ -100,18 +100,26 @@ def historical(model):
 
 
 def board_stamp() -> tuple:
-    """The newest history row of every table the dashboard counts from, in one query.
+    """The newest history row of every table the dashboard counts from, and how many rows each
+    saved in the last COMMIT_MARGIN, in one query.
 
     Any change to a review, recommendation (its themes included: simple-history
     writes a row for an m2m change), action, judgement, agency or theme writes
-    a history row, so a changed stamp means changed figures.
+    a history row, so a changed stamp means changed figures. The newest row alone
+    would miss a transaction that commits after a later one (its row is not the
+    newest); the recent count sees it arrive.
     """
-    tables = [historical(model)._meta.db_table for model in STAMPED]
-    quote = connection.ops.quote_name
-    sql = "SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables)
+    tables = [quote_name(historical(model)._meta.db_table) for model in STAMPED]
+    newest = [f"(SELECT MAX(history_id) FROM {table})" for table in tables]
+    recent = [f"(SELECT COUNT(*) FROM {table} WHERE history_date >= %s)" for table in tables]
+    since = timezone.now() - COMMIT_MARGIN
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute("SELECT " + ", ".join(newest + recent), [since] * len(tables))
         return tuple(cursor.fetchone())
+
+
+def quote_name(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 # A part's panels, each counted on its own: most changes (an action's status) touch one.
@@ -280,7 +288,8 @@ def _recount_changed(scope: Scope, today: datetime.date, parts: dict, changed: d
 
 
 def _comparable(stamp: tuple) -> tuple:
-    return tuple(value or 0 for value in stamp)
+    """The stamp's newest-row ids (its recent counts fall as rows age; the ids never do)."""
+    return tuple(value or 0 for value in stamp[: len(STAMPED)])
 
 
 def _parts_key(scope_label, today: datetime.date) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Value
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
@@ -31,6 +31,7 @@ from weasyprint.urls import URLFetcher
 from actions.choices import ActionStatus, AssuranceLevel, Rag
 from actions.models import Action, rag_for
 from assurance.models import AssuranceJudgement
+from lscb.dashboard_parts import COMMIT_MARGIN
 from lscb.low_priority import run_at_low_priority
 from reviews.models import Agency, Recommendation, Review
 
@@ -209,31 +210,37 @@ def review_plan_document(review: Review, agency: Agency | None, generated_by) ->
 
 
 def history_stamp(review: Review) -> tuple:
-    """The latest history row of everything the review's plan prints, in one query.
+    """The latest history row of everything the review's plan prints, and how many of those rows
+    were saved in the last few minutes, in one query.
 
     Actions and judgements are followed through every recommendation that has
     ever belonged to the review, so moving an action away also changes the stamp.
+    The latest row alone would miss a transaction that commits after a later one
+    (its row is then not the latest); the recent counts see it arrive.
     """
     rec_history = Recommendation.history.model.objects
     action_history = Action.history.model.objects
     ever_recs = rec_history.filter(review_id=review.pk).values("id")
     ever_actions = action_history.filter(recommendation_id__in=ever_recs).values("id")
+    since = timezone.now() - COMMIT_MARGIN
 
     def latest(manager, **lookups):
         return Subquery(manager.filter(**lookups).order_by("-history_id").values("history_id")[:1])
 
-    return (
-        Review.objects.filter(pk=review.pk)
-        .annotate(
-            h_review=latest(Review.history.model.objects, id=OuterRef("pk")),
-            h_recs=latest(rec_history, id__in=ever_recs),
-            h_actions=latest(action_history, id__in=ever_actions),
-            h_judgements=latest(AssuranceJudgement.history.model.objects, action_id__in=ever_actions),
-            h_agencies=latest(Agency.history.model.objects),
-        )
-        .values_list("h_review", "h_recs", "h_actions", "h_judgements", "h_agencies")
-        .get()
-    )
+    def recent(manager, **lookups):
+        rows = manager.filter(history_date__gte=since, **lookups).order_by().annotate(one=Value(1)).values("one")
+        return Subquery(rows.annotate(n=Count("*")).values("n")[:1])
+
+    sources = {
+        "review": (Review.history.model.objects, {"id": OuterRef("pk")}),
+        "recs": (rec_history, {"id__in": ever_recs}),
+        "actions": (action_history, {"id__in": ever_actions}),
+        "judgements": (AssuranceJudgement.history.model.objects, {"action_id__in": ever_actions}),
+        "agencies": (Agency.history.model.objects, {}),
+    }
+    annotations = {f"h_{name}": latest(manager, **lookups) for name, (manager, lookups) in sources.items()}
+    annotations |= {f"r_{name}": recent(manager, **lookups) for name, (manager, lookups) in sources.items()}
+    return Review.objects.filter(pk=review.pk).annotate(**annotations).values_list(*annotations).get()
 
 
 def plan_cache_key(review: Review, agency: Agency | None, generated_by) -> str:

@@ -11,9 +11,10 @@ from django.views.generic import ListView
 from lscb import permissions
 from lscb.security_filters import SecurityEventFilterSet
 from lscb.security_models import SecurityEvent
+from reviews.views import ForgivingPaginationMixin
 
 
-class SecurityLogView(ListView):
+class SecurityLogView(ForgivingPaginationMixin, ListView):
     """Sign-ins, failures, lockouts, refusals and downloads, newest first, for the business manager."""
 
     template_name = "lscb/security_log.html"

@@ -175,3 +175,23 @@ def test_one_review_narrowed_counts_that_review_only(manager, two_reviews, recou
     served = assert_same_as_counted_afresh(manager, "child-f")
     assert recounted[0] == ([second.pk], ALL)
     assert served.totals.total.count == 2
+
+
+def test_a_late_commit_behind_the_newest_history_row_is_seen(manager, two_reviews):
+    """A transaction can commit after a later one: its history row is then not the newest."""
+    first, second, actions = two_reviews
+    for action in actions[:2]:
+        action.status = ActionStatus.EMBEDDED
+        action.save()
+    late = Action.history.filter(id=actions[0].pk).latest("history_id")
+    newest_id = Action.history.latest("history_id").history_id
+    assert late.history_id < newest_id
+    late_row = {f.attname: getattr(late, f.attname) for f in Action.history.model._meta.concrete_fields}
+    late.delete()
+    Action.objects.filter(pk=actions[0].pk).update(status=ActionStatus.IN_PROGRESS)
+    assert_same_as_counted_afresh(manager)  # as seen before the late transaction commits
+    Action.objects.filter(pk=actions[0].pk).update(status=ActionStatus.EMBEDDED)
+    Action.history.model.objects.create(**late_row)  # it commits now; the newest row is unchanged
+    assert Action.history.latest("history_id").history_id == newest_id
+    served = assert_same_as_counted_afresh(manager)
+    assert served.totals.by_status[list(ActionStatus).index(ActionStatus.EMBEDDED)].count == 2

@@ -252,6 +252,28 @@ def test_moving_an_action_to_another_review_refreshes_the_plan(client, manager, 
     assert len(renders) == 2
 
 
+def test_a_late_commit_behind_the_latest_history_row_renders_the_plan_again(client, manager, plan_review, renders):
+    """A transaction can commit after a later one: its history row is then not the latest."""
+    client_for(client, manager)
+    letter, other = (
+        Action.objects.get(description="Send the letter."),
+        Action.objects.exclude(description="Send the letter.").first(),
+    )
+    for action in (letter, other):
+        action.progress = "Progress noted."
+        action.save()
+    late = Action.history.filter(id=letter.pk).latest("history_id")
+    assert late.history_id < Action.history.latest("history_id").history_id
+    late_row = {f.attname: getattr(late, f.attname) for f in Action.history.model._meta.concrete_fields}
+    late.delete()
+    Action.objects.filter(pk=letter.pk).update(progress="")  # as seen before the late transaction commits
+    assert "Letter sent" not in pdf_text(client.get("/reviews/child-q/plan.pdf").content)[0]
+    Action.objects.filter(pk=letter.pk).update(progress="Letter sent on 1 March.")
+    Action.history.model.objects.create(**late_row)  # it commits now; the latest history row is unchanged
+    assert "Letter sent on 1 March." in pdf_text(client.get("/reviews/child-q/plan.pdf").content)[0]
+    assert len(renders) == 2
+
+
 def test_the_footer_names_whoever_generated_it_even_when_cached(client, manager, chair, plan_review, renders):
     by_manager = client_for(client, manager).get("/reviews/child-q/plan.pdf").content
     by_chair = client_for(client, chair).get("/reviews/child-q/plan.pdf").content
