@@ -243,7 +243,8 @@ def _related_objects(by_label, loaded, snapshots, *, every_fk: bool) -> dict[typ
 def _foreign_keys(source: Source, every_fk: bool) -> list[models.ForeignKey]:
     if every_fk:
         model = tracked_model(source.history_model)
-        return [f for f in model._meta.concrete_fields if f.many_to_one]
+        kept = {f.name for f in source.history_model._meta.fields}  # not the fields history leaves out
+        return [f for f in model._meta.concrete_fields if f.many_to_one and f.name in kept]
     return [f for f in _shown_fields(source) if f.many_to_one]
 
 
@@ -338,7 +339,7 @@ def _name(obj, model: type[models.Model], pk) -> str:
 
 def _name_record(entry: HistoryEntry, source: Source, historical, related: dict) -> None:
     """Name the record as it was, and link to its page when it has one and still exists."""
-    instance = historical.instance
+    instance = _as_it_was(historical)
     for fk in _foreign_keys(source, every_fk=True):
         value = getattr(historical, fk.attname)
         if value is not None:
@@ -350,6 +351,15 @@ def _name_record(entry: HistoryEntry, source: Source, historical, related: dict)
         entry.record_name = f"{entry.record_label} {instance.pk}"
     if entry.kind != "deleted":
         entry.record_url = _record_url(instance)
+
+
+def _as_it_was(historical) -> models.Model:
+    """The record built from its history row alone. simple-history's `.instance` would also read
+    the fields history leaves out (Action.review) from the live record: a query for every row."""
+    model = tracked_model(type(historical))
+    kept = {f.attname for f in type(historical)._meta.concrete_fields}
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname in kept]
+    return model(**{name: getattr(historical, name) for name in fields})
 
 
 def _record_url(instance) -> str:
