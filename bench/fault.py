@@ -276,9 +276,8 @@ def print_timeline(recorder: Recorder, events: dict) -> bool:
     recovered = min((s.ended for s in samples if s.ok and s.started >= ready), default=None)
     late = [s for s in failed if recovered is None or s.started > recovered]
     first, last = failed[0].started - origin, max(s.ended for s in failed) - origin
-    print(f"failed requests: {len(failed)} {dict(Counter(s.status for s in failed))} (status 0: no answer; a "
-          f"signed-in request fails at its session lookup, so even /healthz is a 500 here, where a load "
-          f"balancer without a session gets 503)")  # fmt: skip
+    print(f"failed requests: {len(failed)} {dict(Counter(s.status for s in failed))} (status 0: no answer; "
+          f"503: the database was unreachable, the page says so; 500: anything else)")  # fmt: skip
     print(f"requests failed from {first:.1f} s to {last:.1f} s: {last - first:.1f} s of errors")
     if recovered is None:
         print("the app did NOT recover before the run ended")

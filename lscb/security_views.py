@@ -1,8 +1,11 @@
 """The security log page and the error pages."""
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
@@ -12,6 +15,8 @@ from lscb import permissions
 from lscb.security_filters import SecurityEventFilterSet
 from lscb.security_models import SecurityEvent
 from reviews.views import ForgivingPaginationMixin
+
+RETRY_AFTER_SECONDS = 30  # PostgreSQL restarts in a few seconds; a failover takes longer
 
 
 class SecurityLogView(ForgivingPaginationMixin, ListView):
@@ -49,6 +54,14 @@ def locked_out(request, original_response=None, credentials=None):
 
 @requires_csrf_token
 def server_error(request, template_name: str = "500.html"):
-    """The 500 page touches neither the database nor the user: whatever broke may be the database itself."""
+    """The 500 page touches neither the database nor the user: whatever broke may be the database itself.
+
+    When it is the database (down, restarting, unreachable), the answer is 503 "service unavailable"
+    with a time to try again: the request can succeed later, and nothing in it was saved.
+    """
     context = {"board_name": settings.BOARD_NAME, "protective_marking": settings.PROTECTIVE_MARKING}
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponseServerError(loader.get_template(template_name).render(context))

@@ -3,6 +3,7 @@
 import io
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import OperationalError
 from django.http import FileResponse
 from django.urls import path
 
@@ -19,6 +20,10 @@ def boom(request):
     raise RuntimeError("an unexpected failure with secret details: Child Q lives at 1 Example Road")
 
 
+def database_down(request):
+    raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+
+
 def forbidden(request):
     raise PermissionDenied
 
@@ -30,6 +35,7 @@ def bad(request):
 urlpatterns = [
     path("test/download/", download),
     path("test/boom/", boom),
+    path("test/database-down/", database_down),
     path("test/forbidden/", forbidden),
     path("test/bad/", bad),
     *project_urlpatterns,

@@ -103,6 +103,7 @@ def test_a_download_carries_every_security_header(production, manager):
         ("/test/forbidden/", 403, "You do not have permission to do that"),
         ("/test/bad/", 400, "Sorry, there is a problem with the request"),
         ("/test/boom/", 500, "Sorry, there is a problem with the service"),
+        ("/test/database-down/", 503, "Sorry, the service is unavailable"),
     ],
 )
 def test_error_pages_are_generic_and_carry_every_security_header(production, manager, path, status, heading):
@@ -114,7 +115,8 @@ def test_error_pages_are_generic_and_carry_every_security_header(production, man
     html = response.content.decode()
     assert f'<h1 class="govuk-heading-l">{heading}</h1>' in html
     # No stack trace, no exception text, no user (name or sign-out button), no echo of the path.
-    for leak in ("Traceback", "Child Q", "RuntimeError", "tampered", "Morgan", "Sign out", path.strip("/")):
+    leaks = ("Traceback", "Child Q", "RuntimeError", "OperationalError", "5432", "tampered", "Morgan", "Sign out")
+    for leak in (*leaks, path.strip("/")):
         assert leak not in html, leak
 
 
@@ -125,6 +127,13 @@ def test_the_500_handler_touches_no_database(django_assert_num_queries, manager)
         response = server_error(request)
     assert response.status_code == 500
     assert "Northbridge Safeguarding Children Partnership" in response.content.decode()
+
+
+def test_the_database_being_down_answers_503_with_a_retry_time(production, manager):
+    production.force_login(manager)
+    production.raise_request_exception = False
+    response = production.get("/test/database-down/", secure=True)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
 
 
 def test_no_template_has_inline_script_or_style():
