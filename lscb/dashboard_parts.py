@@ -2,13 +2,15 @@
 
 Counting 20,000 actions takes far longer than drawing the dashboard, and a
 change to one action alters one review's figures only. So the counts are kept
-per review and scope, each stamped with the board's history stamp when it was
-counted; a later request recounts only the reviews whose history has moved on
-since (changed_reviews), and adds up the rest from the cache.
+per review, scope and panel (action counts, themes, judgements), each with the
+board's history stamp and the moment it was last known good; a later request
+recounts only the panels of the reviews that history says were touched since
+(changed_reviews), and adds up the rest from the cache.
 
-A part is trusted only when the history tables say nothing touching its review
-changed since its stamp: the audit history is the one record every write leaves
-(bulk imports included), so a part can never be staler than the history says.
+The audit history is the one record every write leaves (bulk imports
+included), so a part is never staler than the history says. History rows are
+dated when saved but seen when committed, so "since" reaches COMMIT_MARGIN
+further back than the moment a part was known good.
 """
 
 import dataclasses
