@@ -256,6 +256,8 @@ AXES_VERBOSE = False
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LSCB_SESSION_IDLE_MINUTES = env_int("LSCB_SESSION_IDLE_MINUTES", 30, minimum=1)
 LSCB_SESSION_MAX_HOURS = env_int("LSCB_SESSION_MAX_HOURS", 10, minimum=1)
+# The security log holds people's names and addresses: `prune_security_log` removes older events.
+LSCB_SECURITY_LOG_DAYS = env_int("LSCB_SECURITY_LOG_DAYS", 400, minimum=30)
 SESSION_COOKIE_AGE = LSCB_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
