@@ -277,10 +277,15 @@ class Dashboard:
     cache_key: str = ""  # set when cached: names these figures (and their drawing) in the cache
 
 
+def scope_label(user):
+    """Whose figures these are, for cache keys: the whole board, or a lead's agencies."""
+    return "board" if roles.sees_whole_board(user) else sorted(roles.lead_agency_ids(user))
+
+
 def user_scope(user, reviews: list[Review]) -> Scope:
     whole_board = roles.sees_whole_board(user)
     return Scope(
-        label="board" if whole_board else sorted(roles.lead_agency_ids(user)),
+        label=scope_label(user),
         review_ids={review.pk for review in reviews},
         actions=Action.objects.for_user(user),
         # The whole board needs no scoping subquery; the heat map then counts straight from the themes table.
@@ -296,10 +301,9 @@ def cached_build(user, review_slug: str = "") -> Dashboard:
     """
     if not roles.role_names(user):
         return Dashboard(has_role=False)
-    scope = "board" if roles.sees_whole_board(user) else sorted(roles.lead_agency_ids(user))
     today = timezone.localdate()
     stamp = board_stamp()
-    parts = (CACHE_VERSION, scope, review_slug, today.isoformat(), stamp)
+    parts = (CACHE_VERSION, scope_label(user), review_slug, today.isoformat(), stamp)
     key = "lscb:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     board = cache.get(key)
     if board is None:
