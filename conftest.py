@@ -7,7 +7,7 @@ small review with one action for each agency.
 
 import pytest
 
-from lscb import roles
+from reviews import roles
 from tests.factories import ActionFactory, AgencyFactory, RecommendationFactory, ReviewFactory, UserFactory
 
 

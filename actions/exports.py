@@ -9,14 +9,13 @@ import datetime
 import io
 from collections.abc import Iterable, Iterator
 
-from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from actions import plan
 from actions.choices import AssuranceLevel, Rag
 
 # (heading, width in characters for XLSX, how to read the value from an action)
@@ -120,13 +119,8 @@ def xlsx_response(actions, user=None, stem: str = "actions") -> HttpResponse:
 
 
 def pdf_response(actions, user, stem: str = "actions") -> HttpResponse:
-    """The printed plan's layout for just these rows.
-
-    The plan is printed by the board-wide layer (lscb), which actions must not
-    import; settings name the renderer instead.
-    """
-    render = import_string(settings.LSCB_ACTION_LIST_PDF_RENDERER)
-    response = HttpResponse(render(actions, user), content_type="application/pdf")
+    """The printed plan's layout for just these rows."""
+    response = HttpResponse(plan.render_action_list(actions, user), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "pdf")}"'
     return response
 

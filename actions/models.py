@@ -18,7 +18,7 @@ from actions.choices import (
     AssuranceLevel,
     Rag,
 )
-from lscb import roles
+from reviews import roles
 from reviews.models import Agency, Recommendation, Review
 
 

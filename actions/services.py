@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from actions.choices import DONE_STATUSES, REASON_REQUIRED
 from actions.models import Action, ProgressUpdate
-from reviews.changes import StaleEdit, field_changes
+from lscb.platform.locking import StaleEdit, field_changes
 
 # The fields a person reads on the action page, in the order they are shown.
 SHOWN_FIELDS = [

@@ -13,10 +13,10 @@ from actions.choices import RAG_MEANING, ActionStatus, AssuranceLevel, Rag
 from actions.filters import SORT_CHOICES, SORTS, ActionFilterSet
 from actions.forms import ActionForm, ProgressForm, StatusForm
 from actions.models import Action
-from lscb import permissions
-from reviews.changes import StaleEdit
+from lscb.platform.locking import StaleEdit
+from lscb.platform.pagination import ForgivingPaginationMixin
+from reviews import permissions
 from reviews.models import Agency, Recommendation, Review, Theme
-from reviews.views import ForgivingPaginationMixin
 
 # Column headings of the action list; a key makes the heading a sort link.
 SORT_HEADERS = [

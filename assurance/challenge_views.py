@@ -15,9 +15,9 @@ from assurance.filters import ChallengeEventFilter
 from assurance.forms import ChallengeEventForm, ChallengeForm
 from assurance.models import Challenge, ChallengeEvent
 from assurance.templatetags.assurance_tags import action_url
-from lscb import permissions, roles
+from lscb.platform.pagination import ForgivingPaginationMixin
+from reviews import permissions, roles
 from reviews.models import Agency
-from reviews.views import ForgivingPaginationMixin
 
 
 def visible_challenges(user, related: bool = True):

@@ -8,10 +8,10 @@ locked-down mail clients.
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
-from lscb import roles
+from actions import plan
+from reviews import roles
 
 
 def lead_addresses(agency) -> list[str]:
@@ -37,13 +37,12 @@ def request_email(request, actions, user) -> EmailMessage:
 
 
 def plan_extracts(agency, actions, user) -> list[tuple]:
-    """One PDF extract for each review the actions belong to, when the printed plan is available."""
-    dotted = getattr(settings, "LSCB_PLAN_EXTRACT_RENDERER", None)
-    if not dotted:
-        return []
-    render = import_string(dotted)
+    """One PDF extract for each review the actions belong to."""
     reviews = {action.recommendation.review_id: action.recommendation.review for action in actions}
-    return [(review, render(review, agency, user)) for review in sorted(reviews.values(), key=lambda r: r.pk)]
+    return [
+        (review, plan.render_agency_extract(review, agency, user))
+        for review in sorted(reviews.values(), key=lambda r: r.pk)
+    ]
 
 
 def chase_email(request, chase) -> EmailMessage:

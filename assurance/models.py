@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.choices import AssuranceLevel
 from actions.models import Action
-from lscb import roles
+from reviews import roles
 from reviews.models import Agency
 
 __all__ = ["AssuranceLevel"]
@@ -86,7 +86,7 @@ class EvidenceFile(models.Model):
         return self.original_name
 
     def get_absolute_url(self) -> str:
-        return reverse("evidence-download", args=[self.pk])
+        return reverse("assurance:evidence-download", args=[self.pk])
 
 
 class EvidenceDownload(models.Model):

@@ -1,6 +1,5 @@
 """Assurance requests: the list, sending one, its page, chasers, and "no further assurance received"."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
@@ -13,8 +12,8 @@ from assurance.filters import AssuranceRequestFilter
 from assurance.forms import AssuranceRequestForm, ChaseForm, RequestAgencyForm
 from assurance.models import AssuranceRequest
 from assurance.templatetags.assurance_tags import action_url
-from lscb import permissions, roles
-from reviews.views import ForgivingPaginationMixin
+from lscb.platform.pagination import ForgivingPaginationMixin
+from reviews import permissions, roles
 
 
 class RequestListView(ForgivingPaginationMixin, ListView):
@@ -83,7 +82,6 @@ class RequestCreateView(FormView):
             agency=self.agency,
             agency_form=self.agency_form,
             recipients=recipients,
-            extracts_on=bool(settings.LSCB_PLAN_EXTRACT_RENDERER),
             **kwargs,
         )
 

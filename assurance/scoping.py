@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from actions.models import Action
 from assurance.models import AssuranceRequest, ChallengeEvent, Evidence, EvidenceFile
-from lscb import permissions, roles
+from reviews import permissions, roles
 
 
 def action_for(user, pk: int) -> Action:

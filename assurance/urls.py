@@ -1,4 +1,4 @@
-"""Assurance pages under /assurance/. Evidence and judgement paths that hang off an action live in lscb/urls.py."""
+"""Assurance pages: under /assurance/, and the evidence and judgement pages that hang off an action."""
 
 from django.urls import path
 
@@ -7,19 +7,28 @@ from assurance import challenge_views, request_views, views
 app_name = "assurance"
 
 urlpatterns = [
-    path("my-agency/", views.LeadHomeView.as_view(), name="lead-home"),
-    path("evidence/<int:pk>/review/", views.EvidenceReviewView.as_view(), name="evidence-review"),
-    path("evidence/<int:pk>/withdraw/", views.EvidenceWithdrawView.as_view(), name="evidence-withdraw"),
-    path("requests/", request_views.RequestListView.as_view(), name="requests"),
-    path("requests/new/", request_views.RequestCreateView.as_view(), name="request-create"),
-    path("requests/<int:pk>/", request_views.RequestDetailView.as_view(), name="request-detail"),
-    path("requests/<int:pk>/chase/", request_views.ChaseCreateView.as_view(), name="request-chase"),
-    path("requests/<int:pk>/no-response/", request_views.NoResponseView.as_view(), name="request-no-response"),
-    path("challenges/", challenge_views.ChallengeListView.as_view(), name="challenges"),
-    path("challenges/new/", challenge_views.ChallengeEventCreateView.as_view(), name="challenge-create"),
-    path("challenges/<int:pk>/", challenge_views.ChallengeEventDetailView.as_view(), name="challenge-detail"),
-    path("challenges/<int:pk>/edit/", challenge_views.ChallengeEventUpdateView.as_view(), name="challenge-edit"),
-    path("challenges/<int:pk>/raise/", challenge_views.ChallengeCreateView.as_view(), name="challenge-raise"),
+    # evidence-download takes the EvidenceFile's id: a piece of evidence may hold several files.
+    path("actions/<int:pk>/evidence/new/", views.EvidenceCreateView.as_view(), name="evidence-create"),
+    path("actions/<int:pk>/assurance/new/", views.JudgementCreateView.as_view(), name="judgement-create"),
+    path("evidence/<int:pk>/", views.EvidenceDetailView.as_view(), name="evidence-detail"),
+    path("evidence/<int:pk>/download/", views.evidence_download, name="evidence-download"),
+    path("assurance/my-agency/", views.LeadHomeView.as_view(), name="lead-home"),
+    path("assurance/evidence/<int:pk>/review/", views.EvidenceReviewView.as_view(), name="evidence-review"),
+    path("assurance/evidence/<int:pk>/withdraw/", views.EvidenceWithdrawView.as_view(), name="evidence-withdraw"),
+    path("assurance/requests/", request_views.RequestListView.as_view(), name="requests"),
+    path("assurance/requests/new/", request_views.RequestCreateView.as_view(), name="request-create"),
+    path("assurance/requests/<int:pk>/", request_views.RequestDetailView.as_view(), name="request-detail"),
+    path("assurance/requests/<int:pk>/chase/", request_views.ChaseCreateView.as_view(), name="request-chase"),
+    path(
+        "assurance/requests/<int:pk>/no-response/", request_views.NoResponseView.as_view(), name="request-no-response"
+    ),
+    path("assurance/challenges/", challenge_views.ChallengeListView.as_view(), name="challenges"),
+    path("assurance/challenges/new/", challenge_views.ChallengeEventCreateView.as_view(), name="challenge-create"),
+    path("assurance/challenges/<int:pk>/", challenge_views.ChallengeEventDetailView.as_view(), name="challenge-detail"),
+    path(
+        "assurance/challenges/<int:pk>/edit/", challenge_views.ChallengeEventUpdateView.as_view(), name="challenge-edit"
+    ),
+    path("assurance/challenges/<int:pk>/raise/", challenge_views.ChallengeCreateView.as_view(), name="challenge-raise"),
     path(
         "challenges/<int:pk>/challenges/<int:cpk>/edit/",
         challenge_views.ChallengeUpdateView.as_view(),

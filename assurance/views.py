@@ -2,7 +2,7 @@
 
 Requests and chasers live in request_views.py, challenge events in challenge_views.py.
 Every view fetches through assurance.scoping (out of scope = 404) before it
-asks lscb.permissions what the user may do (may not = 403).
+asks reviews.permissions what the user may do (may not = 403).
 """
 
 import datetime
@@ -24,7 +24,7 @@ from assurance import scoping, services, uploads
 from assurance.forms import EvidenceForm, EvidenceReviewForm, JudgementForm
 from assurance.models import AssuranceRequest, Evidence, EvidenceDownload
 from assurance.templatetags.assurance_tags import action_url
-from lscb import permissions, roles
+from reviews import permissions, roles
 from reviews.models import Agency
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ class EvidenceCreateView(TemplateView):
             form.add_error("files", "The files could not be stored, so nothing was saved. Try again later.")
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, f"Evidence “{evidence.title}” sent to the board.")
-        return redirect("evidence-detail", pk=evidence.pk)
+        return redirect("assurance:evidence-detail", pk=evidence.pk)
 
 
 class EvidenceDetailView(TemplateView):
@@ -207,7 +207,7 @@ class EvidenceReviewView(FormView):
             self.evidence, self.request.user, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"]
         )
         messages.success(self.request, f"Evidence “{evidence.title}”: {evidence.get_review_state_display().lower()}.")
-        return redirect("evidence-detail", pk=evidence.pk)
+        return redirect("assurance:evidence-detail", pk=evidence.pk)
 
 
 class EvidenceWithdrawView(TemplateView):
@@ -228,7 +228,7 @@ class EvidenceWithdrawView(TemplateView):
         services.withdraw_evidence(self.evidence, request.user)
         messages.success(request, f"Evidence “{self.evidence.title}” withdrawn. It is kept in the record.")
         if roles.sees_whole_board(request.user):
-            return redirect("evidence-detail", pk=self.evidence.pk)
+            return redirect("assurance:evidence-detail", pk=self.evidence.pk)
         return redirect("assurance:lead-home")
 
 

@@ -52,7 +52,7 @@ def floor_view(request):
     from actions.filters import SORT_CHOICES, ActionFilterSet
     from actions.models import Action
     from actions.views import SORT_HEADERS
-    from lscb import roles
+    from reviews import roles
     from reviews.models import Agency, Recommendation, Review
 
     request.user._lscb_roles = frozenset({roles.BUSINESS_MANAGER})

@@ -46,7 +46,7 @@ def build_board(reviews: int = REVIEWS) -> dict:
 
     from actions.choices import ActionStatus, AssuranceLevel
     from actions.models import Action
-    from lscb import roles
+    from reviews import roles
     from reviews.models import Agency, Recommendation, Review, Theme, natural_sort_key
 
     rng = random.Random(2026)

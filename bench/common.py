@@ -118,7 +118,7 @@ def analyze() -> None:
 
 def age_history(days: int = 1) -> None:
     """Date every history row `days` back, as on a board built up over months: the dashboard
-    rechecks whatever was saved in the last few minutes (lscb.dashboard_parts.COMMIT_MARGIN)."""
+    rechecks whatever was saved in the last few minutes (lscb.board.dashboard.parts.COMMIT_MARGIN)."""
     import datetime
 
     from django.apps import apps

@@ -30,7 +30,8 @@ def floor_urls(board):
     """The project's URLs plus /bench-floor/: the dashboard view with `board` fixed."""
     from django.urls import path
 
-    from lscb import urls, views
+    from lscb import urls
+    from lscb.board.dashboard import views
 
     class FloorView(views.DashboardView):
         def get_context_data(self, **kwargs):
@@ -55,7 +56,8 @@ def main() -> None:
 
         from actions.choices import ActionStatus
         from actions.models import Action
-        from lscb import dashboard, roles
+        from lscb.board.dashboard import figures as dashboard
+        from reviews import roles
 
         build_board(ACTIONS, reviews=int(os.environ.get("BENCH_REVIEWS", 10)), agencies=13, prefix="dash")
         age_history()

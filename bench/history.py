@@ -92,8 +92,8 @@ def build_board(board_actions: int):
     from simple_history.utils import bulk_create_with_history
 
     from actions.models import Action, ProgressUpdate
-    from lscb import roles
-    from lscb.history import audited_history_models
+    from lscb.platform.history import audited_history_models
+    from reviews import roles
     from reviews.models import Agency, Recommendation, Review, natural_sort_key
 
     manager = get_user_model().objects.create_user("bench-manager", first_name="Morgan", last_name="Ellis")
@@ -170,9 +170,9 @@ def report(action, manager, runs: int) -> None:
     client = Client()
     client.force_login(manager)
     pages = {
-        "action history (page 1; 100 changes + creations)": reverse("action-history", args=[action.pk]),
-        "change log /audit/ (page 1)": reverse("audit"),
-        "change log filtered (kind=action)": reverse("audit") + "?kind=actions.action&change=changed",
+        "action history (page 1; 100 changes + creations)": reverse("board:action-history", args=[action.pk]),
+        "change log /audit/ (page 1)": reverse("board:audit"),
+        "change log filtered (kind=action)": reverse("board:audit") + "?kind=actions.action&change=changed",
         "floor: history template, constant entries": "/bench-floor/history/",
         "floor: change log template, constant entries": "/bench-floor/audit/",
     }
@@ -216,9 +216,9 @@ def floor_urlconf():
     from django.urls import path
     from django.utils import timezone
 
-    from lscb.filters import AuditFilterSet
-    from lscb.history import FieldChange, HistoryEntry
-    from lscb.history_views import govuk_pagination
+    from lscb.board.filters import AuditFilterSet
+    from lscb.board.history_pages import govuk_pagination
+    from lscb.platform.history import FieldChange, HistoryEntry
     from lscb.urls import urlpatterns
 
     now = timezone.now()
@@ -252,7 +252,7 @@ def floor_urlconf():
             "summary": "Revise the home visit template.",
             "breadcrumbs": [("Dashboard", "/dashboard/")],
         }
-        return render(request, "lscb/history.html", context)
+        return render(request, "board/history.html", context)
 
     def audit_floor(request):
         filterset = AuditFilterSet(request.GET)
@@ -265,7 +265,7 @@ def floor_urlconf():
             "filterset": filterset,
             "filtered": False,
         }
-        return render(request, "lscb/audit.html", context)
+        return render(request, "board/audit.html", context)
 
     module = types.ModuleType("bench_floor_urls")
     module.urlpatterns = [

@@ -30,7 +30,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 
 from actions.choices import ActionStatus, AssuranceLevel  # noqa: E402
-from lscb.plan_import.service import import_plan  # noqa: E402
+from lscb.board.plan_import.service import import_plan  # noqa: E402
 from reviews.models import Review  # noqa: E402
 
 RECOMMENDATIONS = 300

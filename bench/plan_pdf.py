@@ -26,7 +26,8 @@ def main() -> None:
         from django.core.cache import cache
         from django.test import Client
 
-        from lscb import plan_pdf, roles
+        from actions import plan as plan_pdf
+        from reviews import roles
 
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"Printed plan benchmark on {label}; median of {args.repeat} runs; load average {load}\n")

@@ -41,7 +41,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from assurance.models import Evidence  # noqa: E402
-from lscb import roles  # noqa: E402
+from reviews import roles  # noqa: E402
 from tests.factories import ActionFactory, UserFactory  # noqa: E402
 
 MB = 1024 * 1024

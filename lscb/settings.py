@@ -23,8 +23,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # The admin site requires two-factor sign-in too (lscb/admin_site.py).
-    "lscb.admin_config.LscbAdminConfig",
+    # The admin site requires two-factor sign-in too (lscb/platform/admin_site.py).
+    "lscb.platform.admin_config.LscbAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,17 +37,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    "lscb",
+    "lscb.platform",
     "reviews",
     "actions",
     "assurance",
+    "lscb.board",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control: no-store and Permissions-Policy on everything the app itself answers.
-    "lscb.security_middleware.SecurityHeadersMiddleware",
+    "lscb.platform.security.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -59,12 +60,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # request.user.is_verified(): has this session passed a second factor?
     "django_otp.middleware.OTPMiddleware",
-    # Idle and absolute session timeouts (lscb/sessions.py).
-    "lscb.sessions.SessionTimeoutMiddleware",
+    # Idle and absolute session timeouts (lscb/platform/sessions.py).
+    "lscb.platform.sessions.SessionTimeoutMiddleware",
     # No page but set-up, verify and sign-out without a second factor, when LSCB_REQUIRE_2FA is on.
-    "lscb.two_factor.TwoFactorRequiredMiddleware",
+    "lscb.platform.two_factor.TwoFactorRequiredMiddleware",
     # Permission refusals (403, and 404 from a view) go to the security log.
-    "lscb.security_middleware.RefusalAuditMiddleware",
+    "lscb.platform.security.middleware.RefusalAuditMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -83,9 +84,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lscb.context_processors.board",
-                "lscb.navigation.navigation",
-                "lscb.security.security_context",
+                "lscb.board.context_processors.board",
+                "lscb.board.navigation.navigation",
+                "lscb.platform.security.security_context",
             ],
         },
     },
@@ -109,7 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "board:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 # Axes first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
@@ -176,12 +177,6 @@ LSCB_UPLOADS = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
-# The printed plan's agency extract, attached to assurance requests: a dotted path to
-# render(review, agency, generated_by) -> bytes (PDF), provided by lscb's printed plan.
-# None sends requests without attachments. assurance/ must not import lscb, hence a setting.
-LSCB_PLAN_EXTRACT_RENDERER = "lscb.plan_pdf.render_agency_extract"
-# The filtered action list's PDF export: render(actions, user) -> bytes. actions/ must not import lscb.
-LSCB_ACTION_LIST_PDF_RENDERER = "lscb.plan_pdf.render_action_list"
 
 # --- Email --------------------------------------------------------------------
 _email_url = env_str("EMAIL_URL")
@@ -207,7 +202,7 @@ SECURE_HSTS_SECONDS = env_int("LSCB_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 # Behind our own reverse proxy: trust its X-Forwarded-Proto, and the last X-Forwarded-For entry
-# as the client's address in the security log and lockouts (lscb.security.client_ip).
+# as the client's address in the security log and lockouts (lscb.platform.security.client_ip).
 LSCB_BEHIND_PROXY = env_bool("LSCB_BEHIND_PROXY", False)
 if LSCB_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -245,10 +240,10 @@ if not AXES_LOCKOUT_PARAMETERS or set(AXES_LOCKOUT_PARAMETERS) - {"username", "i
     raise ImproperlyConfigured("LSCB_LOCKOUT_PARAMETERS must list username, ip_address or both")
 AXES_RESET_ON_SUCCESS = True
 # Our own page: it names neither the user nor how many attempts are left.
-AXES_LOCKOUT_CALLABLE = "lscb.security_views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "lscb.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "lscb.platform.errors.locked_out"
+AXES_CLIENT_IP_CALLABLE = "lscb.platform.security.client_ip"
 # The typed username, cut to 150 characters: axes' own column holds 255 and overflowed on PostgreSQL.
-AXES_USERNAME_CALLABLE = "lscb.security.attempted_username"
+AXES_USERNAME_CALLABLE = "lscb.platform.security.attempted_username"
 # Our own security log records every sign-in; axes keeps only its attempt counters.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
@@ -270,11 +265,11 @@ OTP_TOTP_ISSUER = BOARD_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Cache ----------------------------------------------------------------------
-# Holds rendered plans keyed on their data's latest history (lscb/plan_pdf.py). LocMem is per
+# Holds rendered plans keyed on their data's latest history (actions/plan/). LocMem is per
 # process; with several gunicorn workers point LSCB_CACHE_URL at a shared folder (file:///…).
 CACHES = cache_settings(env_str("LSCB_CACHE_URL"))
 
-# The security log (lscb.security) writes one JSON object a line, for a SIEM to collect
+# The security log (lscb.platform.security) writes one JSON object a line, for a SIEM to collect
 # from the service's journal; every event is also kept in the database (/audit/security/).
 LOGGING = {
     "version": 1,

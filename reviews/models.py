@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from lscb import roles
+from reviews import roles
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -144,7 +144,7 @@ class Review(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("reviews:detail", args=[self.slug])
+        return reverse("board:review", args=[self.slug])
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -201,7 +201,7 @@ class Recommendation(models.Model):
         self._loaded_review_id = self.review_id
 
     def get_absolute_url(self) -> str:
-        return reverse("reviews:recommendation", args=[self.review.slug, self.pk])
+        return reverse("board:recommendation", args=[self.review.slug, self.pk])
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -92,11 +92,11 @@ LISTS = [
         ("manager", "lead_a"),
         "actions",
     ),
-    FilterList("audit", ("user", "kind", "change", "date_from", "date_to"), ("manager", "chair"), "entries"),
+    FilterList("board:audit", ("user", "kind", "change", "date_from", "date_to"), ("manager", "chair"), "entries"),
     FilterList("assurance:requests", ("agency", "state", "overdue"), ("manager", "lead_a"), "assurance_requests"),
     FilterList("assurance:challenges", ("agency", "q"), ("manager", "lead_a"), "events"),
-    FilterList("reviews:list", ("kind", "status", "q"), ("manager", "lead_a"), "reviews"),
-    FilterList("security-log", ("kind", "user", "date_from", "date_to"), ("manager",), "events"),
+    FilterList("board:reviews", ("kind", "status", "q"), ("manager", "lead_a"), "reviews"),
+    FilterList("board:security-log", ("kind", "user", "date_from", "date_to"), ("manager",), "events"),
 ]
 
 
@@ -202,7 +202,7 @@ SIGN_IN_BODIES = {  # what a person would send, for the explicit examples to var
     "two-factor-verify": {"code": "000000", "next": "/dashboard/"},
 }
 # Fields a view reads besides its form's: the import preview's confirm form (same URL); `next` after sign-in.
-EXTRA_FIELDS = {"plan-import": ["token", "fingerprint"], "two-factor-verify": ["next"], "login": ["next"]}
+EXTRA_FIELDS = {"board:plan-import": ["token", "fingerprint"], "two-factor-verify": ["next"], "login": ["next"]}
 
 
 def form_fields(client, url: str, case_name: str) -> dict:

@@ -10,7 +10,7 @@ from actions import services
 from actions.choices import ActionStatus
 from actions.models import ProgressUpdate
 from conftest import client_for
-from reviews.changes import StaleEdit
+from lscb.platform.locking import StaleEdit
 from tests.board_state import board_state
 
 TODAY = timezone.localdate()

@@ -12,7 +12,7 @@ from django.forms import Select
 from django.utils.html import format_html_join
 
 from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, Evidence, EvidenceFile
-from lscb import permissions, roles
+from reviews import permissions, roles
 
 register = template.Library()
 

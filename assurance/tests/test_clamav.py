@@ -50,7 +50,7 @@ def clamd(settings, tmp_path):
 
 
 def upload(client, lead_a, action_a):
-    url = reverse("evidence-create", args=[action_a.pk])
+    url = reverse("assurance:evidence-create", args=[action_a.pk])
     return client_for(client, lead_a).post(url, {**evidence_data(), "files": [samples.upload("report.pdf")]})
 
 

@@ -9,7 +9,7 @@ from conftest import client_for
 
 
 def test_download_headers_are_exactly_as_required(client, world, lead_a):
-    response = client_for(client, lead_a).get(reverse("evidence-download", args=[world["file"].pk]))
+    response = client_for(client, lead_a).get(reverse("assurance:evidence-download", args=[world["file"].pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
     assert response["Content-Type"] == "application/pdf"
@@ -20,18 +20,18 @@ def test_download_headers_are_exactly_as_required(client, world, lead_a):
 
 def test_a_non_ascii_or_quoted_name_is_encoded_safely(client, world, manager):
     EvidenceFile.objects.filter(pk=world["file"].pk).update(original_name='Rapport "final"\r\nX: y – été.pdf')
-    response = client_for(client, manager).get(reverse("evidence-download", args=[world["file"].pk]))
+    response = client_for(client, manager).get(reverse("assurance:evidence-download", args=[world["file"].pk]))
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; filename*=utf-8''")
     assert "\r" not in disposition and "\n" not in disposition and '"final"' not in disposition
 
 
 def test_every_download_is_recorded_and_shown_to_the_manager_only(client, world, manager, chair, lead_a):
-    url = reverse("evidence-download", args=[world["file"].pk])
+    url = reverse("assurance:evidence-download", args=[world["file"].pk])
     client_for(client, lead_a).get(url, REMOTE_ADDR="10.0.0.7")
     download = EvidenceDownload.objects.get()
     assert (download.user, download.file, download.ip_address) == (lead_a, world["file"], "10.0.0.7")
-    page = reverse("evidence-detail", args=[world["evidence"].pk])
+    page = reverse("assurance:evidence-detail", args=[world["evidence"].pk])
     assert "10.0.0.7" in client_for(client, manager).get(page).content.decode()
     assert "10.0.0.7" not in client_for(client, chair).get(page).content.decode()
     assert "10.0.0.7" not in client_for(client, lead_a).get(page).content.decode()
@@ -39,7 +39,10 @@ def test_every_download_is_recorded_and_shown_to_the_manager_only(client, world,
 
 def test_a_file_missing_from_storage_is_a_404_not_a_500(client, world, manager, media_root):
     (media_root / world["file"].file.name).unlink()
-    assert client_for(client, manager).get(reverse("evidence-download", args=[world["file"].pk])).status_code == 404
+    assert (
+        client_for(client, manager).get(reverse("assurance:evidence-download", args=[world["file"].pk])).status_code
+        == 404
+    )
 
 
 def test_manager_accepts_evidence_and_history_names_them(client, world, manager):
@@ -71,8 +74,8 @@ def test_withdrawn_evidence_is_kept_hidden_from_the_lead_and_downloadable_by_the
     assert (media_root / evidence.files.get().file.name).exists()
     assert evidence.history.first().history_user == lead_a
     page, download = (
-        reverse("evidence-detail", args=[evidence.pk]),
-        reverse("evidence-download", args=[world["file"].pk]),
+        reverse("assurance:evidence-detail", args=[evidence.pk]),
+        reverse("assurance:evidence-download", args=[world["file"].pk]),
     )
     assert client.get(page).status_code == 404 and client.get(download).status_code == 404
     assert client_for(client, chair).get(page).status_code == 200
@@ -90,7 +93,7 @@ def test_accepted_evidence_cannot_be_withdrawn_by_its_lead(client, world, manage
 
 
 def test_another_lead_of_the_same_agency_cannot_withdraw_what_they_did_not_upload(client, world, agency_a):
-    from lscb import roles
+    from reviews import roles
     from tests.factories import UserFactory
 
     colleague = UserFactory(username="lead_a2", role=roles.AGENCY_LEAD)

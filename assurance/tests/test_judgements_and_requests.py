@@ -20,7 +20,7 @@ def fake_renderer(review, agency, generated_by) -> bytes:
 
 
 def test_a_judgement_is_kept_and_becomes_the_actions_current_assurance(client, manager, action_a):
-    url = reverse("judgement-create", args=[action_a.pk])
+    url = reverse("assurance:judgement-create", args=[action_a.pk])
     client_for(client, manager)
     for level in ["partial", "assured"]:
         data = {"level": level, "statement": f"The board is {level}.", "judged_on": TODAY.isoformat()}
@@ -42,15 +42,15 @@ def test_a_backdated_judgement_does_not_replace_a_later_one(manager, action_a):
 
 
 def test_a_judgement_in_the_future_or_without_statement_is_refused(client, manager, action_a):
-    url = reverse("judgement-create", args=[action_a.pk])
+    url = reverse("assurance:judgement-create", args=[action_a.pk])
     response = client_for(client, manager).post(url, {"level": "assured", "statement": "", "judged_on": "2999-01-01"})
     html = response.content.decode()
     assert "Enter the board&#x27;s assurance statement" in html and "today or in the past" in html
     assert AssuranceJudgement.objects.count() == 0
 
 
-def test_sending_a_request_emails_the_leads_with_one_extract_per_review(client, manager, lead_a, action_a, settings):
-    settings.LSCB_PLAN_EXTRACT_RENDERER = "assurance.tests.test_judgements_and_requests.fake_renderer"
+def test_sending_a_request_emails_the_leads_with_one_extract_per_review(client, manager, lead_a, action_a, monkeypatch):
+    monkeypatch.setattr("actions.plan.render_agency_extract", fake_renderer)
     url = reverse("assurance:request-create") + f"?agency={action_a.agency_id}"
     data = {
         "subject": "Q1 assurance",

@@ -22,13 +22,17 @@ def _post_data(world) -> dict:
     """A valid POST body for each view, so an allowed POST really changes something."""
     a = world["action_a"]
     return {
-        "evidence-create": lambda: {
+        "assurance:evidence-create": lambda: {
             "title": "T",
             "narrative": "",
             "produced_on": TODAY,
             "files": [samples.upload("report.pdf")],
         },
-        "judgement-create": lambda: {"level": "assured", "statement": "The board is assured.", "judged_on": TODAY},
+        "assurance:judgement-create": lambda: {
+            "level": "assured",
+            "statement": "The board is assured.",
+            "judged_on": TODAY,
+        },
         "assurance:evidence-review": lambda: {"decision": "accepted", "note": ""},
         "assurance:request-create": lambda: {
             "subject": "S",
@@ -46,10 +50,10 @@ def _post_data(world) -> dict:
 
 def _url(name, world) -> str:
     args = {
-        "evidence-create": [world["action_a"].pk],
-        "judgement-create": [world["action_a"].pk],
-        "evidence-detail": [world["evidence"].pk],
-        "evidence-download": [world["file"].pk],
+        "assurance:evidence-create": [world["action_a"].pk],
+        "assurance:judgement-create": [world["action_a"].pk],
+        "assurance:evidence-detail": [world["evidence"].pk],
+        "assurance:evidence-download": [world["file"].pk],
         "assurance:evidence-review": [world["evidence"].pk],
         "assurance:evidence-withdraw": [world["evidence"].pk],
         "assurance:request-detail": [world["request"].pk],
@@ -68,12 +72,12 @@ OK, CHANGED, REFUSED, HIDDEN, NOT_ALLOWED = 200, 302, 403, 404, 405
 # view: (GET by persona, POST by persona), personas in PERSONAS order minus anonymous (always 302 to sign in).
 MATRIX = {
     "assurance:lead-home": ((403, 403, 200, 200, 403), (403, 403, 405, 405, 403)),
-    "evidence-create": ((200, 403, 200, 404, 404), (302, 403, 302, 404, 404)),
-    "evidence-detail": ((200, 200, 200, 404, 404), (405, 405, 405, 404, 404)),
-    "evidence-download": ((200, 200, 200, 404, 404), (405, 405, 405, 404, 404)),
+    "assurance:evidence-create": ((200, 403, 200, 404, 404), (302, 403, 302, 404, 404)),
+    "assurance:evidence-detail": ((200, 200, 200, 404, 404), (405, 405, 405, 404, 404)),
+    "assurance:evidence-download": ((200, 200, 200, 404, 404), (405, 405, 405, 404, 404)),
     "assurance:evidence-review": ((200, 403, 403, 404, 404), (302, 403, 403, 404, 404)),
     "assurance:evidence-withdraw": ((200, 403, 200, 404, 404), (302, 403, 302, 404, 404)),
-    "judgement-create": ((200, 403, 403, 404, 404), (302, 403, 403, 404, 404)),
+    "assurance:judgement-create": ((200, 403, 403, 404, 404), (302, 403, 403, 404, 404)),
     "assurance:requests": ((200, 200, 200, 200, 403), (405, 405, 405, 405, 403)),
     "assurance:request-create": ((200, 403, 403, 403, 403), (302, 403, 403, 403, 403)),
     "assurance:request-detail": ((200, 200, 200, 404, 404), (405, 405, 405, 404, 404)),
@@ -128,9 +132,9 @@ def test_guessed_ids_answer_404_for_a_lead_of_another_agency(client, lead_b, wor
     client_for(client, lead_b)
     last = max(world["evidence"].pk, world["file"].pk, world["request"].pk, world["action_a"].pk)
     for pk in range(1, last + 3):
-        for name in ["evidence-create", "evidence-detail", "evidence-download"]:
+        for name in ["assurance:evidence-create", "assurance:evidence-detail", "assurance:evidence-download"]:
             url = reverse(name, args=[pk])
             response = client.get(url) if method == "get" else client.post(url)
-            if name == "evidence-create" and pk == world["action_b"].pk:
+            if name == "assurance:evidence-create" and pk == world["action_b"].pk:
                 continue  # lead_b's own action
             assert response.status_code == 404, (name, pk)

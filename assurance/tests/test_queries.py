@@ -84,7 +84,7 @@ def test_list_pages_cost_a_fixed_number_of_queries(
 
 DETAILS = [
     # evidence page: session, user, roles, evidence (+action, review, agency, people), files, downloads (+user, file)
-    ("evidence-detail", "manager", 6),
+    ("assurance:evidence-detail", "manager", 6),
     # request page: session, user, roles, request (+agency, sender), actions (+review), chases (+who)
     ("assurance:request-detail", "manager", 6),
     # challenge event: session, user, roles, event, challenges (+action, review, agency), invited, attending
@@ -99,7 +99,7 @@ def test_detail_pages_cost_a_fixed_number_of_queries(
 ):
     build(rows, review, agency_a, agency_b, personas["manager"], personas["lead_a"])
     pk = {
-        "evidence-detail": Evidence.objects.first().pk,
+        "assurance:evidence-detail": Evidence.objects.first().pk,
         "assurance:request-detail": AssuranceRequest.objects.first().pk,
         "assurance:challenge-detail": ChallengeEvent.objects.first().pk,
     }[name]

@@ -13,14 +13,18 @@ from conftest import client_for
 
 
 def post_upload(client, action, *files, **data):
-    return client.post(reverse("evidence-create", args=[action.pk]), {**evidence_data(**data), "files": list(files)})
+    return client.post(
+        reverse("assurance:evidence-create", args=[action.pk]), {**evidence_data(**data), "files": list(files)}
+    )
 
 
 @pytest.mark.parametrize("name", sorted(samples.ALLOWED))
 def test_every_allowed_type_is_stored_under_a_random_name_with_its_checksum(client, lead_a, action_a, media_root, name):
     response = post_upload(client_for(client, lead_a), action_a, samples.upload(name))
     evidence = Evidence.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("evidence-detail", args=[evidence.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "assurance:evidence-detail", args=[evidence.pk]
+    )
     stored = evidence.files.get()
     assert stored.original_name == name
     assert stored.sha256 == __import__("hashlib").sha256(samples.ALLOWED[name]).hexdigest()
@@ -37,7 +41,7 @@ def test_several_files_at_once_and_the_checksum_is_shown(client, lead_a, action_
     response = post_upload(client, action_a, samples.upload("report.pdf"), samples.upload("notes.txt"))
     evidence = Evidence.objects.get()
     assert response.status_code == 302 and evidence.files.count() == 2
-    page = client.get(reverse("evidence-detail", args=[evidence.pk])).content.decode()
+    page = client.get(reverse("assurance:evidence-detail", args=[evidence.pk])).content.decode()
     for stored in evidence.files.all():
         assert stored.sha256 in page and stored.original_name in page
 
@@ -118,7 +122,7 @@ def test_an_oversized_request_is_refused_by_its_length_without_reading_the_body(
 
     response = client.generic(
         "POST",
-        reverse("evidence-create", args=[action_a.pk]),
+        reverse("assurance:evidence-create", args=[action_a.pk]),
         b"",
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(5 * 1024 * 1024),
@@ -152,7 +156,7 @@ def test_a_path_traversal_name_is_reduced_to_its_base_name_and_stored_at_a_rando
         + f"--{boundary}--\r\n".encode()
     )
     client_for(client, lead_a)
-    url = reverse("evidence-create", args=[action_a.pk])
+    url = reverse("assurance:evidence-create", args=[action_a.pk])
     response = client.post(url, body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 302
     stored = EvidenceFile.objects.get()
@@ -227,7 +231,7 @@ def test_the_upload_still_checks_csrf_after_installing_its_upload_handler(lead_a
     settings.LSCB_UPLOADS = {**settings.LSCB_UPLOADS, "MAX_FILE_BYTES": 1000}
     client = Client(enforce_csrf_checks=True)
     client.force_login(lead_a)
-    url = reverse("evidence-create", args=[action_a.pk])
+    url = reverse("assurance:evidence-create", args=[action_a.pk])
     assert post_upload(client, action_a, samples.upload("report.pdf")).status_code == 403
     client.get(url)
     token = client.cookies["csrftoken"].value

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from reviews.changes import latest_history_id
+from lscb.platform.locking import latest_history_id
 from reviews.models import Recommendation, Review
 from tests.board_state import board_state
 
@@ -35,12 +35,12 @@ MATRIX = {
 
 def url_and_data(view: str, review: Review, rec: Recommendation) -> tuple[str, dict]:
     if view == "list":
-        return reverse("reviews:list"), {}
+        return reverse("board:reviews"), {}
     if view == "create":
         data = {"kind": "cspr", "slug": "child-z", "subject": "Child Z", "title": "Child Z", "status": "in_progress"}
         return reverse("reviews:create"), data
     if view == "detail":
-        return reverse("reviews:detail", args=[review.slug]), {}
+        return reverse("board:review", args=[review.slug]), {}
     if view == "edit":
         data = {"kind": "scr", "slug": review.slug, "subject": "Child Q", "title": "Renamed", "status": "closed"}
         return reverse("reviews:edit", args=[review.slug]), {**data, "seen": latest_history_id(review)}
@@ -52,7 +52,7 @@ def url_and_data(view: str, review: Review, rec: Recommendation) -> tuple[str, d
         }
     args = [review.slug, rec.pk]
     if view == "recommendation":
-        return reverse("reviews:recommendation", args=args), {}
+        return reverse("board:recommendation", args=args), {}
     data = {"number": "1.1", "agency": rec.agency_id, "text": "Changed.", "source": "imr"}
     data["seen"] = latest_history_id(rec)
     return reverse("reviews:recommendation-edit", args=args), data
@@ -81,6 +81,6 @@ def test_review_views_answer_each_persona_as_design_section_4_says(
 def test_a_lead_gets_404_for_a_review_without_their_agencys_actions(client, lead_a, action_b):
     review = action_b.recommendation.review
     client = client_for(client, lead_a)
-    for name in ("reviews:detail", "reviews:edit", "reviews:recommendation-create"):
+    for name in ("board:review", "reviews:edit", "reviews:recommendation-create"):
         assert client.get(reverse(name, args=[review.slug])).status_code == 404
-    assert client.get(reverse("reviews:list")).context["paginator"].count == 0
+    assert client.get(reverse("board:reviews")).context["paginator"].count == 0

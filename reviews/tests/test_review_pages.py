@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from actions.choices import ActionStatus
 from conftest import client_for
-from reviews.changes import latest_history_id
+from lscb.platform.locking import latest_history_id
 from reviews.models import PlanImport, Recommendation, Review
 from tests.board_state import board_state
 from tests.factories import ActionFactory, AgencyFactory, RecommendationFactory, ThemeFactory
@@ -31,7 +31,7 @@ def plan(review, agency_a, agency_b):
 
 
 def test_the_review_page_groups_by_agency_in_number_order(client, manager, plan):
-    response = client_for(client, manager).get(reverse("reviews:detail", args=[plan.slug]))
+    response = client_for(client, manager).get(reverse("board:review", args=[plan.slug]))
     groups = response.context["groups"]
     assert [g.agency.name if g.agency else None for g in groups] == [
         "Agency B (Police)",
@@ -44,17 +44,17 @@ def test_the_review_page_groups_by_agency_in_number_order(client, manager, plan)
     assert "1. Agency B (Police)" in html and "3. Board-wide and national" in html
     assert "1 of 2 actions completed" in html and "2 of 5 actions completed" in html
     assert 'class="govuk-tag lscb-tag--amber"' in html  # the on-hold action, with its label
-    for name in ("plan-import", "plan-pdf", "review-history"):
+    for name in ("board:plan-import", "actions:plan-pdf", "board:review-history"):
         assert reverse(name, args=[plan.slug]) in html
 
 
 def test_a_lead_sees_only_their_agencys_rows_on_a_review_page(client, lead_a, plan):
-    response = client_for(client, lead_a).get(reverse("reviews:detail", args=[plan.slug]))
+    response = client_for(client, lead_a).get(reverse("board:review", args=[plan.slug]))
     html = response.content.decode()
     assert [g.agency.name for g in response.context["groups"]] == ["Agency A (Children's Social Care)"]
     assert "Recommendation 6.9" not in html and "Action on 6.10" not in html and "Action on 8.1" not in html
     assert "Action on 7.1" in html
-    assert reverse("plan-import", args=[plan.slug]) not in html
+    assert reverse("board:plan-import", args=[plan.slug]) not in html
     assert f"?agency={plan.recommendations.get(number='7.1').agency_id}" in html  # their extract only
     assert "Plan imports" not in html
 
@@ -64,23 +64,23 @@ def test_the_review_page_lists_plan_imports_for_the_manager(client, manager, pla
         review=plan, imported_by=manager, file_name="child-q-plan.xlsx", sha256="ab" * 32, row_count=12,
         counts={"actions": {"created": 10, "updated": 2}},
     )  # fmt: skip
-    html = client_for(client, manager).get(reverse("reviews:detail", args=[plan.slug])).content.decode()
+    html = client_for(client, manager).get(reverse("board:review", args=[plan.slug])).content.decode()
     assert "child-q-plan.xlsx" in html and "ab" * 32 in html and "10 created, 2 updated" in html and "Morgan" in html
 
 
 def test_the_register_shows_progress_counts(client, manager, lead_a, plan):
-    response = client_for(client, manager).get(reverse("reviews:list"))
+    response = client_for(client, manager).get(reverse("board:reviews"))
     assert response.context["rows"] == [(plan, (2, 5))]
     assert "2 of 5" in response.content.decode()
-    response = client_for(client, lead_a).get(reverse("reviews:list"))
+    response = client_for(client, lead_a).get(reverse("board:reviews"))
     assert response.context["rows"] == [(plan, (1, 2))]
 
 
 def test_the_register_filters_and_reports_bad_input(client, manager, plan):
     client = client_for(client, manager)
-    assert client.get(reverse("reviews:list") + "?q=child+q").context["paginator"].count == 1
-    assert client.get(reverse("reviews:list") + "?kind=dhr").context["paginator"].count == 0
-    response = client.get(reverse("reviews:list") + "?kind=zzz")
+    assert client.get(reverse("board:reviews") + "?q=child+q").context["paginator"].count == 1
+    assert client.get(reverse("board:reviews") + "?kind=dhr").context["paginator"].count == 0
+    response = client.get(reverse("board:reviews") + "?kind=zzz")
     assert response.context["paginator"].count == 0
     assert "govuk-error-summary" in response.content.decode()
 
@@ -96,7 +96,7 @@ def test_the_review_page_query_count_does_not_grow_with_the_actions(
     # session, user, roles; the review; its recommendations (with agency); their actions (with agency);
     # the plan imports (with who imported them).
     with django_assert_num_queries(7):
-        response = client.get(reverse("reviews:detail", args=[review.slug]))
+        response = client.get(reverse("board:review", args=[review.slug]))
     assert response.context["total"] == n
 
 
@@ -114,14 +114,14 @@ def test_the_register_query_count_does_not_grow_with_the_reviews(
     client = client_for(client, manager)
     # session, user, roles; count; page of reviews; the progress counts of the page's reviews.
     with django_assert_num_queries(6):
-        client.get(reverse("reviews:list"))
+        client.get(reverse("board:reviews"))
 
 
 def test_the_manager_creates_a_review_and_history_records_who(client, manager):
     data = {"kind": "cspr", "slug": "child-z", "subject": "Child Z", "title": "Child Z: CSPR", "status": "in_progress",
             "commissioned_on": "01/02/2026"}  # fmt: skip
     response = client_for(client, manager).post(reverse("reviews:create"), data)
-    assert response.status_code == 302 and response["Location"] == reverse("reviews:detail", args=["child-z"])
+    assert response.status_code == 302 and response["Location"] == reverse("board:review", args=["child-z"])
     assert Review.objects.get(slug="child-z").history.first().history_user == manager
 
 
@@ -197,5 +197,5 @@ def test_the_recommendation_page_query_count_does_not_grow_with_the_actions(
     client = client_for(client, manager)
     # session, user, roles; the recommendation (with review and agency); its actions (with agency); its themes.
     with django_assert_num_queries(6):
-        response = client.get(reverse("reviews:recommendation", args=[review.slug, recommendation.pk]))
+        response = client.get(reverse("board:recommendation", args=[review.slug, recommendation.pk]))
     assert len(response.context["actions"]) == n

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from actions.models import Action
 from assurance.models import Evidence
 from assurance.tests.samples import PDF
-from lscb.management.commands.seed_demo import DEMO_PASSWORD
+from lscb.board.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from actions.models import Action
-from lscb.management.commands.seed_demo import DEMO_PASSWORD
+from lscb.board.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import SCREENSHOTS, axe_violations, screenshot, sign_in
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actions.choices import ActionStatus
-from lscb.tests.history_data import add_progress, change_action
+from lscb.board.tests.history_data import add_progress, change_action
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.factories import (
     ActionFactory,
@@ -53,7 +53,7 @@ def board(transactional_db):
 def test_manager_reads_an_action_history_and_the_change_log(board, page):
     sign_in(page, "manager", PASSWORD)
     page.wait_for_url("**/dashboard/")
-    page.goto(reverse("action-history", args=[board.pk]))
+    page.goto(reverse("board:action-history", args=[board.pk]))
     assert page.get_by_role("heading", level=1).inner_text() == "History of action 6.4"
     newest = page.locator("section.lscb-history-entry").first
     assert newest.get_by_role("heading").inner_text() == "Action changed"
@@ -90,7 +90,7 @@ def test_recommendation_history_shows_themes(board, page):
     sign_in(page, "manager", PASSWORD)
     page.wait_for_url("**/dashboard/")
     recommendation = board.recommendation
-    page.goto(reverse("recommendation-history", args=[recommendation.review.slug, recommendation.pk]))
+    page.goto(reverse("board:recommendation-history", args=[recommendation.review.slug, recommendation.pk]))
     assert page.get_by_text("Added: Voice of the child").is_visible()
     screenshot(page, "history-recommendation")
     assert axe_violations(page) == []

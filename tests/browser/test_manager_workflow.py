@@ -10,7 +10,7 @@ import pytest
 
 from actions.choices import ActionStatus
 from actions.models import Action
-from lscb import roles
+from reviews import roles
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.factories import (
     ActionFactory,

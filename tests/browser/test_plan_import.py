@@ -3,9 +3,9 @@
 import pytest
 
 from actions.models import Action
-from lscb import roles
-from lscb.plan_import.service import import_plan
-from lscb.tests.plan_import_support import DATA, SAMPLE_NAME, sample_with
+from lscb.board.plan_import.service import import_plan
+from lscb.board.tests.plan_import_support import DATA, SAMPLE_NAME, sample_with
+from reviews import roles
 from reviews.models import PlanImport
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.factories import ReviewFactory, UserFactory

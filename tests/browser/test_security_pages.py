@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from lscb.management.commands.seed_demo import DEMO_PASSWORD
+from lscb.board.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 
 

@@ -19,8 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from actions.models import Action, ProgressUpdate
 from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
 from assurance.tests import samples
-from lscb.tests.plan_import_support import SAMPLE_CSV
-from reviews.changes import latest_history_id
+from lscb.board.tests.plan_import_support import SAMPLE_CSV
+from lscb.platform.locking import latest_history_id
 from reviews.models import Recommendation, Review
 from tests.permission_matrix.world import World
 
@@ -171,9 +171,11 @@ def plan_file(world: World) -> dict:
 
 
 BOARD_WIDE = [
-    Case("root", "302 302 302 302 302 302", "302 302 302 302 302 302", comment="redirects to the dashboard"),
+    Case("board:root", "302 302 302 302 302 302", "302 302 302 302 302 302", comment="redirects to the dashboard"),
     Case("healthz", "200 200 200 200 200 200", "405 405 405 405 405 405", comment="no sign-in, for load balancers"),
-    Case("home", "200 200 200 200 200 302", "405 405 405 405 405 302", comment="dashboard, scoped to the user"),
+    Case(
+        "board:dashboard", "200 200 200 200 200 302", "405 405 405 405 405 302", comment="dashboard, scoped to the user"
+    ),
     Case(
         "login",
         "302 302 302 302 302 200",
@@ -196,13 +198,13 @@ BOARD_WIDE = [
         "302 302 302 302 302 302",
         comment="new codes need a verified session",
     ),
-    Case("security-log", "200 403 403 403 403 302", "405 403 403 403 403 302"),
-    Case("audit", "200 200 403 403 403 302", "405 405 403 403 403 302"),
-    Case("action-history", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=action_a),
-    Case("review-history", "200 200 200 200 404 302", "405 405 405 405 405 302", kwargs=review_q),
-    Case("recommendation-history", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=recommendation_a),
+    Case("board:security-log", "200 403 403 403 403 302", "405 403 403 403 403 302"),
+    Case("board:audit", "200 200 403 403 403 302", "405 405 403 403 403 302"),
+    Case("board:action-history", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=action_a),
+    Case("board:review-history", "200 200 200 200 404 302", "405 405 405 405 405 302", kwargs=review_q),
+    Case("board:recommendation-history", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=recommendation_a),
     Case(
-        "plan-import",
+        "board:plan-import",
         "200 403 403 403 404 302",
         "200* 403 403 403 404 302",
         kwargs=review_q,
@@ -212,7 +214,7 @@ BOARD_WIDE = [
     # A lead prints only their own agency's extract. The whole plan of a review they can open is a 403
     # (an action their role may not take); a review or agency outside their scope is a 404.
     Case(
-        "plan-pdf",
+        "actions:plan-pdf",
         "200 200 403 403 404 302",
         "405 405 405 405 405 302",
         kwargs=review_q,
@@ -220,7 +222,7 @@ BOARD_WIDE = [
         comment="POST: require_GET answers 405 before any scope check, for every id alike",
     ),
     Case(
-        "plan-pdf",
+        "actions:plan-pdf",
         "200 200 200 404 404 302",
         "405 405 405 405 405 302",
         kwargs=review_q,
@@ -228,7 +230,7 @@ BOARD_WIDE = [
         variant=" ?agency=A",
     ),
     Case(
-        "plan-pdf",
+        "actions:plan-pdf",
         "200 200 404 200 404 302",
         "405 405 405 405 405 302",
         kwargs=review_q,
@@ -238,7 +240,7 @@ BOARD_WIDE = [
 ]
 
 REVIEWS = [
-    Case("reviews:list", "200 200 200 200 200 302", "405 405 405 405 405 302"),
+    Case("board:reviews", "200 200 200 200 200 302", "405 405 405 405 405 302"),
     Case(
         "reviews:create",
         "200 403 403 403 403 302",
@@ -246,7 +248,7 @@ REVIEWS = [
         data=review_form,
         wrote=lambda world: Review.objects.filter(slug="child-z").exists(),
     ),
-    Case("reviews:detail", "200 200 200 200 404 302", "405 405 405 405 405 302", kwargs=review_q),
+    Case("board:review", "200 200 200 200 404 302", "405 405 405 405 405 302", kwargs=review_q),
     Case(
         "reviews:edit",
         "200 403 403 403 404 302",
@@ -263,7 +265,7 @@ REVIEWS = [
         data=lambda world: recommendation_form(world, "1.2"),
         wrote=lambda world: Recommendation.objects.filter(review=world.review, number="1.2").exists(),
     ),
-    Case("reviews:recommendation", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=recommendation_a),
+    Case("board:recommendation", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=recommendation_a),
     Case(
         "reviews:recommendation-edit",
         "200 403 403 404 404 302",
@@ -324,16 +326,16 @@ ACTIONS = [
 
 EVIDENCE = [
     Case(
-        "evidence-create",
+        "assurance:evidence-create",
         "200 403 200 404 404 302",
         "302* 403 302* 404 404 302",
         kwargs=action_a,
         data=evidence_form,
         wrote=lambda world: Evidence.objects.filter(action=world.action_a, title="Matrix evidence").exists(),
     ),
-    Case("evidence-detail", "200 200 200 404 404 302", "405 405 405 404 404 302", kwargs=evidence_a),
+    Case("assurance:evidence-detail", "200 200 200 404 404 302", "405 405 405 404 404 302", kwargs=evidence_a),
     Case(
-        "evidence-download",
+        "assurance:evidence-download",
         "200* 200* 200* 404 404 302",
         "405 405 405 404 404 302",
         kwargs=lambda world: {"pk": world.file_a.pk},
@@ -356,7 +358,7 @@ EVIDENCE = [
         wrote=lambda world: Evidence.objects.get(pk=world.evidence_a.pk).withdrawn,
     ),
     Case(
-        "judgement-create",
+        "assurance:judgement-create",
         "200 403 403 404 404 302",
         "302* 403 403 404 404 302",
         kwargs=action_a,

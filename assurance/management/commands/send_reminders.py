@@ -21,7 +21,7 @@ from actions.choices import OPEN_STATUSES
 from actions.models import Action
 from assurance import emails
 from assurance.models import AssuranceRequest, Evidence, ReminderDigest
-from lscb import roles
+from reviews import roles
 from reviews.models import Agency
 
 log = logging.getLogger(__name__)

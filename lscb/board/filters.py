@@ -1,0 +1,127 @@
+"""The change log's filters: who, which kind of record, which kind of change, and when."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from actions.models import Action
+from lscb.platform.history import history_model_of, record_kind_choices
+
+CHANGE_TYPES = {"created": "+", "changed": "~", "deleted": "-"}
+CHANGE_CHOICES = [("created", "Created"), ("changed", "Changed"), ("deleted", "Deleted")]
+
+
+class UserChoiceField(django_filters.fields.ModelChoiceField):
+    """People by name, with their username to tell two Sams apart."""
+
+    def label_from_instance(self, obj) -> str:
+        full_name = obj.get_full_name()
+        return f"{full_name} ({obj.get_username()})" if full_name else obj.get_username()
+
+
+class UserFilter(django_filters.ModelChoiceFilter):
+    field_class = UserChoiceField
+
+
+class AuditFilterForm(forms.Form):
+    """Styled as GOV.UK form fields, with hints and errors tied to their inputs for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            is_select = isinstance(form_field.widget, forms.Select)
+            form_field.widget.attrs["class"] = "govuk-select" if is_select else "govuk-input govuk-input--width-10"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            form_field, auto_id = self.fields[name], self[name].auto_id
+            suffix = " govuk-select--error" if isinstance(form_field.widget, forms.Select) else " govuk-input--error"
+            form_field.widget.attrs["class"] += suffix
+            described = [f"{auto_id}_helptext"] if form_field.help_text else []
+            form_field.widget.attrs["aria-describedby"] = " ".join([*described, f"{auto_id}_error"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")
+        return cleaned
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of a day, in the board's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class AuditFilterSet(django_filters.FilterSet):
+    """Narrows every historical model's rows the same way; the change log unites what is left.
+
+    It has no single queryset: call `filter_queryset()` on each historical
+    model's rows (lscb.platform.history.timeline does, through its `narrow` argument).
+    """
+
+    user = UserFilter(
+        label="Changed by",
+        field_name="history_user",
+        queryset=get_user_model().objects.order_by("first_name", "last_name", "username"),
+        empty_label="Anyone",
+        error_messages={"invalid_choice": "Select a person from the list"},
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Kind of record",
+        choices=record_kind_choices,
+        empty_label="Any kind of record",
+        method="filter_kind",
+        error_messages={"invalid_choice": "Select a kind of record from the list"},
+    )
+    change = django_filters.ChoiceFilter(
+        label="Kind of change",
+        choices=CHANGE_CHOICES,
+        empty_label="Any change",
+        method="filter_change",
+        error_messages={"invalid_choice": "Select created, changed or deleted"},
+    )
+    date_from = django_filters.DateFilter(
+        label="From",
+        help_text="For example, 01/03/2026",
+        method="filter_date_from",
+        error_messages={"invalid": "Enter the ‘from’ date as a real date, for example 31/03/2026"},
+    )
+    date_to = django_filters.DateFilter(
+        label="To",
+        help_text="For example, 31/03/2026",
+        method="filter_date_to",
+        error_messages={"invalid": "Enter the ‘to’ date as a real date, for example 31/03/2026"},
+    )
+
+    class Meta:
+        fields = ["user", "kind", "change", "date_from", "date_to"]
+        form = AuditFilterForm
+
+    def __init__(self, data=None, *, request=None, prefix=None):
+        # django-filter hangs its filters on one model; these filters read only the columns
+        # every historical model shares, so any of them will do. Its `.qs` is not used.
+        placeholder = history_model_of(Action)._default_manager.none()
+        super().__init__(data, queryset=placeholder, request=request, prefix=prefix)
+
+    def filter_kind(self, queryset, name, value):
+        if queryset.model.instance_type._meta.label_lower == value:
+            return queryset
+        return queryset.none()
+
+    def filter_change(self, queryset, name, value):
+        return queryset.filter(history_type=CHANGE_TYPES[value])
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(history_date__gte=_start_of(value))
+
+    def filter_date_to(self, queryset, name, value):
+        if value == datetime.date.max:
+            return queryset  # up to the last day there is: no bound (the day after it would overflow)
+        return queryset.filter(history_date__lt=_start_of(value + datetime.timedelta(days=1)))

@@ -1,0 +1,199 @@
+"""History pages for actions, reviews and recommendations, and the board-wide change log (/audit/).
+
+All are read-only: they answer GET only (anything else is 405). Each page
+costs a fixed number of queries whatever the number of history rows (see
+lscb/history.py and the pinned counts in lscb/tests/test_history_queries.py).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from actions.models import Action, ProgressUpdate
+from lscb.board.filters import AuditFilterSet
+from lscb.platform.history import Source, audited_history_models, entries_for, history_model_of, timeline
+from reviews import permissions
+from reviews.models import Recommendation, Review
+
+PER_PAGE = 25
+
+
+def reverse_page(name: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+def govuk_pagination(page: Page, query: dict) -> dict:
+    """What the GOV.UK pagination component needs: previous/next links and numbered pages with gaps."""
+    params = query.copy()
+
+    def href(number: int) -> str:
+        params["page"] = number
+        return "?" + params.urlencode()
+
+    last = page.paginator.num_pages
+    items = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append({"number": number, "href": href(number), "current": number == page.number})
+    return {
+        "previous": href(page.number - 1) if page.has_previous() else "",
+        "next": href(page.number + 1) if page.has_next() else "",
+        "items": items if last > 1 else [],
+    }
+
+
+class HistoryPageMixin:
+    """Paginates a timeline and turns the page's rows into entries."""
+
+    per_page = PER_PAGE
+    with_records = False
+
+    def history_context(self, sources: list[Source], narrow=None) -> dict:
+        paginator = Paginator(timeline(sources, narrow), self.per_page)
+        page = paginator.get_page(self.request.GET.get("page"))
+        entries = entries_for(list(page.object_list), sources, with_records=self.with_records)
+        return {
+            "entries": entries,
+            "page_obj": page,
+            "pagination": govuk_pagination(page, self.request.GET),
+        }
+
+
+class ObjectHistoryView(HistoryPageMixin, TemplateView):
+    """A History tab: one record's changes, newest first, field by field."""
+
+    template_name = "board/history.html"
+    show_record_kind = False
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def get_sources(self, obj) -> list[Source]:
+        raise NotImplementedError
+
+    def get_breadcrumbs(self, obj) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.get_object()
+        context.update(self.history_context(self.get_sources(obj)))
+        context.update(obj=obj, breadcrumbs=self.get_breadcrumbs(obj), show_record_kind=self.show_record_kind)
+        return context
+
+
+class ActionHistoryView(ObjectHistoryView):
+    """The action's own changes and its progress updates, merged by date."""
+
+    show_record_kind = True
+
+    def get_object(self):
+        queryset = Action.objects.for_user(self.request.user).select_related("recommendation__review")
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def get_sources(self, action):
+        return [
+            Source(history_model_of(Action), Q(id=action.pk)),
+            Source(history_model_of(ProgressUpdate), Q(action_id=action.pk), hidden=frozenset({"action"})),
+        ]
+
+    def get_breadcrumbs(self, action):
+        return [
+            ("Dashboard", reverse("board:dashboard")),
+            ("Actions", reverse_page("actions:list")),
+            (f"Action {action.recommendation.number}", reverse_page("actions:detail", action.pk)),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        action = context["obj"]
+        context["title"] = f"History of action {action.recommendation.number}"
+        context["caption"] = action.recommendation.review.title
+        context["summary"] = action.description
+        return context
+
+
+class ReviewHistoryView(ObjectHistoryView):
+    """The review's own details: title, status, dates, author and so on."""
+
+    def get_object(self):
+        return get_object_or_404(Review.objects.for_user(self.request.user), slug=self.kwargs["slug"])
+
+    def get_sources(self, review):
+        return [Source(history_model_of(Review), Q(id=review.pk))]
+
+    def get_breadcrumbs(self, review):
+        return [
+            ("Dashboard", reverse("board:dashboard")),
+            ("Reviews", reverse_page("board:reviews")),
+            (review.title, reverse_page("board:review", review.slug)),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = "History of the review"
+        context["caption"] = context["obj"].title
+        return context
+
+
+class RecommendationHistoryView(ObjectHistoryView):
+    """A recommendation's text, agency, source and themes over time."""
+
+    def get_object(self):
+        queryset = Recommendation.objects.for_user(self.request.user).select_related("review")
+        return get_object_or_404(queryset, review__slug=self.kwargs["slug"], pk=self.kwargs["pk"])
+
+    def get_sources(self, recommendation):
+        return [Source(history_model_of(Recommendation), Q(id=recommendation.pk), hidden=frozenset({"review"}))]
+
+    def get_breadcrumbs(self, recommendation):
+        review = recommendation.review
+        return [
+            ("Dashboard", reverse("board:dashboard")),
+            ("Reviews", reverse_page("board:reviews")),
+            (review.title, reverse_page("board:review", review.slug)),
+            (
+                f"Recommendation {recommendation.number}",
+                reverse_page("board:recommendation", review.slug, recommendation.pk),
+            ),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        recommendation = context["obj"]
+        context["title"] = f"History of recommendation {recommendation.number}"
+        context["caption"] = recommendation.review.title
+        context["summary"] = recommendation.text
+        return context
+
+
+class AuditView(HistoryPageMixin, TemplateView):
+    """The board's change log: every change to every record, newest first. Managers and chairs only."""
+
+    template_name = "board/audit.html"
+    with_records = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_see_audit(request.user):
+            raise PermissionDenied("Only the business manager and subgroup chairs can see the change log.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = AuditFilterSet(self.request.GET)
+        context["filterset"] = filterset
+        # Sign-ins, lockouts and downloads live beside the change log, for those who may see them.
+        context["show_security_log"] = permissions.can_see_security_log(self.request.user)
+        context["filtered"] = any(self.request.GET.get(name) for name in filterset.filters)
+        if not filterset.is_valid():
+            # Invalid input narrows to nothing rather than silently showing everything.
+            context.update(entries=[], page_obj=None, pagination=None)
+            return context
+        sources = [Source(model) for model in audited_history_models()]
+        context.update(self.history_context(sources, narrow=filterset.filter_queryset))
+        return context

@@ -1,0 +1,46 @@
+"""The service navigation, built per request so each role sees only the pages it can use."""
+
+from django.urls import reverse
+
+from reviews import permissions, roles
+
+
+def navigation(request):
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    match = request.resolver_match
+    here = match.view_name if match else ""
+    return {
+        "navigation": [
+            {"href": reverse(name), "label": label, "current": any(here.startswith(p) for p in prefixes)}
+            for name, label, prefixes in _items(user)
+        ]
+    }
+
+
+def _items(user) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(URL name, label, view-name prefixes that mark it current)."""
+    items = [("board:dashboard", "Dashboard", ("board:dashboard",))]
+    if roles.is_agency_lead(user):
+        items.append(("assurance:lead-home", "Your agency's actions", ("assurance:lead-home",)))
+    if roles.role_names(user):
+        items += [
+            (
+                "board:reviews",
+                "Reviews",
+                ("reviews:", "board:review", "board:recommendation", "board:plan-import"),
+            ),
+            (
+                "actions:list",
+                "Actions",
+                ("actions:", "board:action-history", "assurance:evidence", "assurance:judgement"),
+            ),
+            ("assurance:requests", "Assurance requests", ("assurance:request",)),
+            ("assurance:challenges", "Challenge events", ("assurance:challenge",)),
+        ]
+    if roles.sees_whole_board(user):
+        items.append(("board:audit", "Change log", ("board:audit",)))
+    if permissions.can_see_security_log(user):
+        items.append(("board:security-log", "Security log", ("board:security-log",)))
+    return items

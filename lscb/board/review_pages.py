@@ -1,0 +1,146 @@
+"""The pages that show reviews with their actions: the register, a review's page and a recommendation's page.
+
+They compose reviews and actions (and, above them, what assurance holds), so they live in the board layer.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.views.generic import DetailView, ListView
+
+from actions.models import Action
+from lscb.platform.pagination import ForgivingPaginationMixin
+from reviews import permissions, roles
+from reviews.filters import ReviewFilterSet
+from reviews.models import Agency, Recommendation, Review
+from reviews.views import scoped_recommendation, scoped_review
+
+
+class ReviewListView(ForgivingPaginationMixin, ListView):
+    template_name = "board/review_list.html"
+    context_object_name = "reviews"
+    paginate_by = 25
+
+    def get_filterset(self) -> ReviewFilterSet:
+        return ReviewFilterSet(self.request.GET or None, queryset=Review.objects.for_user(self.request.user))
+
+    def get_queryset(self) -> QuerySet:
+        self.filterset = self.get_filterset()
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return Review.objects.none()
+        return self.filterset.qs.order_by("-commissioned_on", "title", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        progress = review_progress(self.request.user, context["reviews"])
+        context.update(
+            filterset=self.filterset,
+            form=self.filterset.form,
+            rows=[(review, progress.get(review.pk, (0, 0))) for review in context["reviews"]],
+            can_manage=permissions.can_manage_plan(self.request.user),
+        )
+        return context
+
+
+def review_progress(user, reviews) -> dict[int, tuple[int, int]]:
+    """(completed, total) actions in scope for each review, in one query for the whole page."""
+    counts = (
+        Action.objects.for_user(user)
+        .filter(recommendation__review__in=[review.pk for review in reviews])
+        .values_list("recommendation__review", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    done, total = Counter(), Counter()
+    for review_id, status, n in counts:
+        total[review_id] += n
+        if Action(status=status).is_done:
+            done[review_id] += n
+    return {review_id: (done[review_id], total[review_id]) for review_id in total}
+
+
+@dataclass
+class AgencyGroup:
+    """An agency's rows on the review page, as in the printed plan ("1. Cafcass")."""
+
+    agency: Agency | None
+    recommendations: list = field(default_factory=list)
+
+    @property
+    def actions(self) -> list:
+        return [action for rec in self.recommendations for action in rec.actions.all()]
+
+    @property
+    def total(self) -> int:
+        return len(self.actions)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for action in self.actions if action.is_done)
+
+
+def agency_groups(recommendations) -> list[AgencyGroup]:
+    """Group recommendations (already in number order) by agency; agencies follow their first
+    number, and board-wide recommendations (no agency) form a group of their own."""
+    groups: dict[int | None, AgencyGroup] = {}
+    for rec in recommendations:
+        groups.setdefault(rec.agency_id, AgencyGroup(rec.agency)).recommendations.append(rec)
+    return list(groups.values())
+
+
+class ReviewDetailView(DetailView):
+    template_name = "board/review_detail.html"
+    context_object_name = "review"
+
+    def get_object(self, queryset=None) -> Review:
+        return scoped_review(self.request.user, self.kwargs["slug"])
+
+    def get_recommendations(self) -> QuerySet:
+        user = self.request.user
+        actions = Action.objects.for_user(user).select_related("agency").order_by("pk")
+        return (
+            Recommendation.objects.for_user(user)
+            .filter(review=self.object)
+            .select_related("agency")
+            .prefetch_related(Prefetch("actions", queryset=actions))
+            .order_by("sort_key", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        groups = agency_groups(self.get_recommendations())
+        sees_all = roles.sees_whole_board(user)
+        context.update(
+            groups=groups,
+            total=sum(group.total for group in groups),
+            done=sum(group.done for group in groups),
+            can_manage=permissions.can_manage_plan(user),
+            can_print_whole=permissions.can_print_plan(user),
+            extract_agencies=[]
+            if sees_all
+            else [g.agency for g in groups if g.agency and permissions.leads(user, g.agency.pk)],
+            plan_imports=list(self.object.plan_imports.select_related("imported_by")) if sees_all else [],
+            sees_all=sees_all,
+        )
+        return context
+
+
+class RecommendationDetailView(DetailView):
+    template_name = "board/recommendation_detail.html"
+    context_object_name = "recommendation"
+
+    def get_object(self, queryset=None) -> Recommendation:
+        return scoped_recommendation(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            review=self.object.review,
+            actions=list(Action.objects.for_user(user).filter(recommendation=self.object).select_related("agency")),
+            themes=list(self.object.themes.all()),
+            can_manage=permissions.can_manage_plan(user),
+        )
+        return context

@@ -1,0 +1,58 @@
+"""The security log page: sign-ins, refusals and downloads, for the business manager."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.views.generic import ListView
+
+from lscb.platform.models import SecurityEvent
+from lscb.platform.pagination import ForgivingPaginationMixin
+from lscb.platform.security import EventKind
+from reviews import permissions
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
+
+
+class SecurityEventFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=EventKind.choices, empty_label="Any kind", widget=forms.Select(attrs={"class": "govuk-select"})
+    )
+    user = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.order_by("username"),
+        empty_label="Anyone",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="From", widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="To", widget=DATE_INPUT)
+
+    class Meta:
+        model = SecurityEvent
+        fields = ["kind", "user", "date_from", "date_to"]
+
+
+class SecurityLogView(ForgivingPaginationMixin, ListView):
+    """Sign-ins, failures, lockouts, refusals and downloads, newest first, for the business manager."""
+
+    template_name = "board/security_log.html"
+    paginate_by = 50
+    context_object_name = "events"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_see_security_log(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        self.filterset = SecurityEventFilterSet(self.request.GET or None, queryset=SecurityEvent.objects.all())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            # An invalid filter must never widen the list: show the errors and no events.
+            return SecurityEvent.objects.none()
+        return self.filterset.qs.select_related("user").order_by("-at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filterset=self.filterset, query=query.urlencode())
+        return context

@@ -1,0 +1,160 @@
+"""What changed on a record since someone opened a form on it: the lost-update message.
+
+Reviews, recommendations and actions are edited by several people. A form
+carries a marker of the version it was opened at; when the record has moved on
+by the time it is saved, the save is refused and the person is shown, field by
+field, what changed, who changed it and when, read from the record's history.
+It works on any model with django-simple-history and knows no app.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db import IntegrityError, models, transaction
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.formats import date_format
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    was: str
+    now: str
+    by: str
+    at: datetime.datetime | None
+
+
+class StaleEdit(Exception):
+    """The record changed after the form was opened; nothing was saved."""
+
+    def __init__(self, changes: list[FieldChange], current_marker: int):
+        super().__init__("The record changed after the form was opened.")
+        self.changes = changes
+        self.current_marker = current_marker
+
+
+def user_label(user) -> str:
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
+def display_value(field: models.Field, value, names: dict) -> str:
+    """A value in the board's words: choice labels, UK dates, related records by name."""
+    if value in (None, ""):
+        return "(blank)"
+    if field.is_relation:
+        return names.get((field.related_model, value), f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "j M Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j M Y")
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _related_names(fields: list[models.Field], rows: list) -> dict:
+    """Names of every related record mentioned, one query per related model (not per row)."""
+    names = {}
+    for field in fields:
+        if not field.is_relation:
+            continue
+        ids = {getattr(row, field.attname) for row in rows} - {None}
+        for obj in field.related_model._default_manager.filter(pk__in=ids):
+            names[(field.related_model, obj.pk)] = str(obj)
+    return names
+
+
+def field_changes(base, newer: list, current: models.Model, field_names: list[str]) -> list[FieldChange]:
+    """Each field whose value differs between `base` (the history row the form was opened at,
+    or None when unknown) and `current`, with who last changed it among the `newer` history rows
+    (oldest first)."""
+    fields = [current._meta.get_field(name) for name in field_names]
+    rows = [r for r in [base, *newer, current] if r is not None]
+    names = _related_names(fields, rows)
+    changes = []
+    for field in fields:
+        now = getattr(current, field.attname)
+        was = getattr(base, field.attname) if base is not None else None
+        if base is not None and was == now:
+            continue
+        by, at = _last_change_of(field.attname, base, newer)
+        if base is None and by is None:
+            continue
+        changes.append(
+            FieldChange(
+                label=str(field.verbose_name).capitalize(),
+                was=display_value(field, was, names) if base is not None else "(unknown)",
+                now=display_value(field, now, names),
+                by=by or "someone",
+                at=at,
+            )
+        )
+    return changes
+
+
+def _last_change_of(attname: str, base, newer: list) -> tuple[str | None, datetime.datetime | None]:
+    by, at = None, None
+    previous = base
+    for row in newer:
+        if previous is None or getattr(previous, attname) != getattr(row, attname):
+            by, at = user_label(row.history_user), row.history_date
+        previous = row
+    return by, at
+
+
+def latest_history_id(instance: models.Model) -> int:
+    latest = instance.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return latest or 0
+
+
+def check_history_marker(locked: models.Model, seen: int | None, field_names: list[str]) -> None:
+    """Refuse a save when history rows were written after the one the form was opened at.
+
+    `locked` must have been read with select_for_update() inside the saving transaction.
+    """
+    current_marker = latest_history_id(locked)
+    if seen == current_marker:
+        return
+    history = locked.history.select_related("history_user")
+    base = history.filter(history_id=seen).first() if seen else None
+    newer = list(history.filter(history_id__gt=seen or 0).order_by("history_id"))
+    raise StaleEdit(field_changes(base, newer, locked, field_names), current_marker)
+
+
+class GuardedSaveMixin:
+    """Save a model form only if nobody changed the record since the form was opened."""
+
+    guarded_fields: list[str] = []
+    stale_message = "Someone changed this record after you opened the form. Your changes have not been saved."
+
+    def get_initial(self):
+        return {**super().get_initial(), "seen": latest_history_id(self.object)}
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                locked = type(self.object).objects.select_for_update().get(pk=self.object.pk)
+                check_history_marker(locked, form.cleaned_data.get("seen"), self.guarded_fields)
+                self.object = form.save()
+        except StaleEdit as stale:
+            return self.stale_response(form, stale)
+        except IntegrityError:
+            return self.integrity_error(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def integrity_error(self, form):
+        form.add_error(None, "This could not be saved because it clashes with another record. Check and try again.")
+        return self.form_invalid(form)
+
+    def stale_response(self, form, stale: StaleEdit):
+        form.add_error(None, self.stale_message)
+        # Opening the form again at the current version: saving once more overwrites, knowingly.
+        form.data = form.data.copy()
+        form.data["seen"] = stale.current_marker
+        return self.render_to_response(self.get_context_data(form=form, changes=stale.changes))
