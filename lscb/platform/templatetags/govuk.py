@@ -1,9 +1,32 @@
-"""Template helpers that render Django form widgets with GOV.UK Frontend classes."""
+"""The platform's template library: values printed one way (lscb/platform/values.py) and GOV.UK form widgets.
+
+`{{ action.due_date|short_date }}` (31/03/2026), `{{ review.published_on|long_date }}` (31 March 2026),
+`{{ action.lead_officer|or_none }}` ("(none)").
+"""
 
 from django import template
 from django.forms import BoundField
 
+from lscb.platform import values
+
 register = template.Library()
+
+
+@register.filter
+def short_date(value) -> str:
+    return values.short_date(value)
+
+
+@register.filter
+def long_date(value) -> str:
+    return values.long_date(value)
+
+
+@register.filter
+def or_none(value) -> str:
+    """The value, or "(none)" when there is nothing to show."""
+    return values.NONE if values.is_empty(value) else value
+
 
 _BASE_CLASS = {"textarea": "govuk-textarea", "select": "govuk-select"}
 
