@@ -180,7 +180,11 @@ def test_lead_cannot_fetch_another_agencys_extract(client, lead_b, agency_a, pla
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("value, status", [("abc", 400), ("999999", 404), ("-1", 400)])
+@pytest.mark.parametrize(
+    "value, status",
+    # "²" and "١" (Arabic-Indic one) pass str.isdigit(); only ASCII digits name an agency.
+    [("abc", 400), ("999999", 404), ("-1", 400), ("²", 400), ("١", 400), ("9" * 30, 404)],
+)
 def test_a_bad_agency_parameter_is_refused_clearly(client, manager, plan_review, value, status):
     response = client_for(client, manager).get(f"/reviews/child-q/plan.pdf?agency={value}")
     assert response.status_code == status
