@@ -308,6 +308,15 @@ def test_the_plan_never_fetches_from_the_network():
     assert b"@page" in fetcher.fetch((plan_pdf.PDF_DIR / "plan.css").as_uri()).read()
 
 
+@pytest.mark.parametrize(
+    "escape",
+    ["/../__init__.py", "/%2e%2e/__init__.py", "/%2E%2E/views.py", "/..%2f__init__.py", "/%2e%2e%2f%2e%2e/urls.py"],
+)
+def test_the_plan_cannot_fetch_files_outside_its_own_folder(escape):
+    with pytest.raises(ValueError, match="may not fetch"):
+        plan_pdf.LocalFilesOnly().fetch(plan_pdf.PDF_DIR.as_uri() + escape)
+
+
 def test_the_plan_text_is_real_text_and_the_page_is_a4_landscape(manager, plan_review):
     reader = PdfReader(io.BytesIO(plan_pdf.cached_plan(plan_review, None, manager)))
     box = reader.pages[0].mediabox
