@@ -196,6 +196,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "action-tracker@localhost")
 # `check --deploy` refuses a configuration without it.
 HTTPS = env_bool("LSCB_HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe /healthz over plain HTTP (and with HEAD): it answers there rather than redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("LSCB_HSTS_SECONDS", 31536000 if HTTPS else 0)
