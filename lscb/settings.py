@@ -261,6 +261,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- The board ----------------------------------------------------------------
 BOARD_NAME = env_str("LSCB_BOARD_NAME", "Northbridge Safeguarding Children Partnership")
 PROTECTIVE_MARKING = env_str("LSCB_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
+# Both reach email headers (Subject, From), where a line break would start a header of its own.
+for _name, _value in {"LSCB_PROTECTIVE_MARKING": PROTECTIVE_MARKING, "DEFAULT_FROM_EMAIL": DEFAULT_FROM_EMAIL}.items():
+    if len(_value.splitlines()) > 1 or "\r" in _value or "\n" in _value:
+        raise ImproperlyConfigured(f"{_name} must be one line: it goes into every email's headers")
 # The name an authenticator app shows beside the code.
 OTP_TOTP_ISSUER = BOARD_NAME
 # The admin may delete a user's authenticator (to reset a lost phone) but never shows its secret.

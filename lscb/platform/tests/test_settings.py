@@ -63,6 +63,13 @@ def test_malformed_database_url_stops_start_up():
     assert "DATABASE_URL" in result.stderr
 
 
+@pytest.mark.parametrize("name", ["LSCB_PROTECTIVE_MARKING", "DEFAULT_FROM_EMAIL"])
+def test_a_mail_header_setting_with_a_line_break_stops_start_up(name):
+    result = run_manage("check", env_extra={name: "OFFICIAL\nBcc: someone@example.org"})
+    assert result.returncode != 0
+    assert f"{name} must be one line" in result.stderr
+
+
 def test_deploy_check_passes_with_production_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
