@@ -232,6 +232,13 @@ CONTENT_SECURITY_POLICY = {
 # --- Sign-in protection, two-factor sign-in and sessions ------------------------
 # Two-factor sign-in is the production default; only the `make run` demo turns it off (and says so on every page).
 LSCB_REQUIRE_2FA = env_bool("LSCB_REQUIRE_2FA", True)
+# Outside the DEBUG demo, a server without it refuses to start unless this loudly named override is set
+# (benchmarks that sign in with force_login set it; no real deployment should).
+if not (LSCB_REQUIRE_2FA or DEBUG or env_bool("LSCB_ALLOW_SIGN_IN_WITHOUT_SECOND_FACTOR", False)):
+    raise ImproperlyConfigured(
+        "LSCB_REQUIRE_2FA is off but DEBUG is not: production requires two-factor sign-in. Turn it on, or set "
+        "LSCB_ALLOW_SIGN_IN_WITHOUT_SECOND_FACTOR=1 if you really mean to run a server without it."
+    )
 # Lockout (django-axes): N failed sign-ins for one username, or from one address, pause it for the cool-off.
 # The username guards an account against guessing from many addresses, the address against trying many
 # usernames. Where many staff share one gateway address, LSCB_LOCKOUT_PARAMETERS=username drops the latter.

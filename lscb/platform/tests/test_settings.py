@@ -75,6 +75,23 @@ def test_deploy_check_passes_with_production_settings():
     assert result.returncode == 0, result.stderr + result.stdout
 
 
+def test_production_refuses_to_start_without_two_factor_sign_in():
+    result = run_manage("check", "--deploy", env_extra={**PRODUCTION, "LSCB_REQUIRE_2FA": "0"})
+    assert result.returncode != 0
+    assert "LSCB_ALLOW_SIGN_IN_WITHOUT_SECOND_FACTOR" in result.stderr
+
+
+def test_production_without_two_factor_sign_in_starts_only_with_the_loud_override():
+    env = {**PRODUCTION, "LSCB_REQUIRE_2FA": "0", "LSCB_ALLOW_SIGN_IN_WITHOUT_SECOND_FACTOR": "1"}
+    result = run_manage("check", env_extra=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_demo_runs_without_two_factor_sign_in():
+    result = run_manage("check", env_extra={"DJANGO_DEBUG": "1", "LSCB_REQUIRE_2FA": "0"})
+    assert result.returncode == 0, result.stderr
+
+
 def test_deploy_check_fails_without_a_real_secret_key():
     env = dict(PRODUCTION)
     del env["DJANGO_SECRET_KEY"]
