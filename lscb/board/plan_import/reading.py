@@ -306,6 +306,7 @@ def _xlsx_rows(content: bytes, budget: ReadingBudget) -> Iterator[list[Cell]]:
     headers: tuple[str, ...] = ()
     try:
         sheet = workbook.worksheets[0]
+        # openpyxl keeps where the sheet lies in the zip only on this private attribute.
         uncalculated = _uncalculated_formulas(content, sheet._worksheet_path, budget)
         for number, row in enumerate(sheet.iter_rows(), start=1):
             values = [_xlsx_value(cell) for cell in row]
@@ -333,8 +334,10 @@ UNCALCULATED = (
 
 
 def _check_unpacked_sizes(content: bytes, budget: ReadingBudget) -> None:
-    """Unpack every part as a stream, counting real bytes (a zip's declared sizes can lie), before openpyxl
-    reads any."""
+    """Refuse a zip bomb before openpyxl reads any part.
+
+    Every part is unpacked as a stream, counting real bytes: a zip's declared sizes can lie.
+    """
     total = 0
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
