@@ -179,6 +179,13 @@ class AssuranceRequestForm(forms.ModelForm):
         )
         self.fields["actions"].label_from_instance = action_label
 
+    def clean_subject(self):
+        """The subject becomes the email's Subject header, where a line break would start a new header."""
+        subject = self.cleaned_data.get("subject") or ""
+        if len(subject.splitlines()) > 1 or "\r" in subject or "\n" in subject:
+            raise forms.ValidationError("The subject must be one line: remove the line break.")
+        return subject
+
     def clean_due_on(self):
         due_on = self.cleaned_data.get("due_on")
         if due_on and due_on <= timezone.localdate():

@@ -89,12 +89,14 @@ FILE_TYPES: dict[str, FileType] = {
 }
 
 # Content that is never evidence, named so the refusal can say what the file really is.
+# Program headers count only in binary content ("MZ" can start a line of text); a script's
+# "#!/" is refused in text too, since text is where a script hides.
 _DANGEROUS_HEADS = [
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a Linux program"),
-    (b"\xca\xfe\xba\xbe", "a macOS program"),
-    (b"\xcf\xfa\xed\xfe", "a macOS program"),
-    (b"#!/", "a script"),
+    (b"MZ", "a Windows program", False),
+    (b"\x7fELF", "a Linux program", False),
+    (b"\xca\xfe\xba\xbe", "a macOS program", False),
+    (b"\xcf\xfa\xed\xfe", "a macOS program", False),
+    (b"#!/", "a script", True),
 ]
 _MARKUP = re.compile(rb"^\s*(\xef\xbb\xbf)?\s*<(!doctype|html|svg|\?xml|script|head|body|iframe|object|!--)", re.I)
 _HEADER_LINE = re.compile(r"^[A-Za-z0-9-]+:")
@@ -193,8 +195,8 @@ def _not_a(name: str, file_type: FileType, why: str = "") -> UploadRefused:
 
 def _check_not_dangerous(name: str, head: bytes, file_type: FileType) -> None:
     binary = b"\x00" in head
-    for magic, what in _DANGEROUS_HEADS:
-        if head.startswith(magic) and (binary or magic == b"#!"):
+    for magic, what, even_in_text in _DANGEROUS_HEADS:
+        if head.removeprefix(b"\xef\xbb\xbf").startswith(magic) and (binary or even_in_text):
             raise UploadRefused(f"{name} is {what}, not a {file_type.label}. Programs and scripts are never accepted.")
     if _MARKUP.match(head):
         raise UploadRefused(f"{name} is a web page or markup (HTML, SVG or XML), not a {file_type.label}.")

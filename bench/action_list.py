@@ -149,6 +149,7 @@ def main() -> None:
     # Two-factor sign-in off, as in the tests: force_login has no second factor, and the check
     # costs every page the same, the floor included.
     os.environ["LSCB_REQUIRE_2FA"] = "0"
+    os.environ["LSCB_ALLOW_SIGN_IN_WITHOUT_SECOND_FACTOR"] = "1"
     try:
         import django
 

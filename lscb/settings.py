@@ -196,6 +196,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "action-tracker@localhost")
 # `check --deploy` refuses a configuration without it.
 HTTPS = env_bool("LSCB_HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe /healthz over plain HTTP (and with HEAD): it answers there rather than redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("LSCB_HSTS_SECONDS", 31536000 if HTTPS else 0)
@@ -230,6 +232,13 @@ CONTENT_SECURITY_POLICY = {
 # --- Sign-in protection, two-factor sign-in and sessions ------------------------
 # Two-factor sign-in is the production default; only the `make run` demo turns it off (and says so on every page).
 LSCB_REQUIRE_2FA = env_bool("LSCB_REQUIRE_2FA", True)
+# Outside the DEBUG demo, a server without it refuses to start unless this loudly named override is set
+# (benchmarks that sign in with force_login set it; no real deployment should).
+if not (LSCB_REQUIRE_2FA or DEBUG or env_bool("LSCB_ALLOW_SIGN_IN_WITHOUT_SECOND_FACTOR", False)):
+    raise ImproperlyConfigured(
+        "LSCB_REQUIRE_2FA is off but DEBUG is not: production requires two-factor sign-in. Turn it on, or set "
+        "LSCB_ALLOW_SIGN_IN_WITHOUT_SECOND_FACTOR=1 if you really mean to run a server without it."
+    )
 # Lockout (django-axes): N failed sign-ins for one username, or from one address, pause it for the cool-off.
 # The username guards an account against guessing from many addresses, the address against trying many
 # usernames. Where many staff share one gateway address, LSCB_LOCKOUT_PARAMETERS=username drops the latter.
@@ -259,6 +268,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- The board ----------------------------------------------------------------
 BOARD_NAME = env_str("LSCB_BOARD_NAME", "Northbridge Safeguarding Children Partnership")
 PROTECTIVE_MARKING = env_str("LSCB_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
+# Both reach email headers (Subject, From), where a line break would start a header of its own.
+for _name, _value in {"LSCB_PROTECTIVE_MARKING": PROTECTIVE_MARKING, "DEFAULT_FROM_EMAIL": DEFAULT_FROM_EMAIL}.items():
+    if len(_value.splitlines()) > 1 or "\r" in _value or "\n" in _value:
+        raise ImproperlyConfigured(f"{_name} must be one line: it goes into every email's headers")
 # The name an authenticator app shows beside the code.
 OTP_TOTP_ISSUER = BOARD_NAME
 # The admin may delete a user's authenticator (to reset a lost phone) but never shows its secret.

@@ -19,6 +19,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,9 +46,22 @@ class LocalFilesOnly(URLFetcher):
     """Lets WeasyPrint read only files under actions/plan/pdf/ (and data: URLs); never the network."""
 
     def fetch(self, url: str, headers=None):
-        if url.startswith("data:") or (url.startswith("file://") and url.startswith(PDF_DIR.as_uri() + "/")):
+        if url.startswith("data:"):
             return super().fetch(url, headers)
-        raise ValueError(f"The printed plan may not fetch {url!r}: only its own files on disk")
+        own_file = _own_file(url)
+        if own_file is None:
+            raise ValueError(f"The printed plan may not fetch {url!r}: only its own files on disk")
+        return super().fetch(own_file.as_uri(), headers)
+
+
+def _own_file(url: str) -> Path | None:
+    """The file a file:// URL names once percent-decoded and resolved (so `..` and `%2e%2e` are
+    followed), if it lies under PDF_DIR; None otherwise. The resolved path is what is fetched."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parts.path)).resolve()
+    return path if path.is_relative_to(PDF_DIR.resolve()) and path.is_file() else None
 
 
 @dataclass

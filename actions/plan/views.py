@@ -23,7 +23,7 @@ def printed_plan(request, slug: str):
     agency = None
     raw = request.GET.get("agency", "").strip()
     if raw:
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):  # isdigit() alone also passes "²", which int() refuses
             return HttpResponseBadRequest("The agency must be given by its number, for example ?agency=3.")
         agency = get_object_or_404(Agency.objects.for_user(request.user), pk=int(raw))
     if not permissions.can_print_plan(request.user, agency.pk if agency else None):

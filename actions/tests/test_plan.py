@@ -180,7 +180,11 @@ def test_lead_cannot_fetch_another_agencys_extract(client, lead_b, agency_a, pla
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("value, status", [("abc", 400), ("999999", 404), ("-1", 400)])
+@pytest.mark.parametrize(
+    "value, status",
+    # "²" and "١" (Arabic-Indic one) pass str.isdigit(); only ASCII digits name an agency.
+    [("abc", 400), ("999999", 404), ("-1", 400), ("²", 400), ("١", 400), ("9" * 30, 404)],
+)
 def test_a_bad_agency_parameter_is_refused_clearly(client, manager, plan_review, value, status):
     response = client_for(client, manager).get(f"/reviews/child-q/plan.pdf?agency={value}")
     assert response.status_code == status
@@ -302,6 +306,15 @@ def test_the_plan_never_fetches_from_the_network():
         with pytest.raises(ValueError, match="may not fetch"):
             fetcher.fetch(url)
     assert b"@page" in fetcher.fetch((plan_pdf.PDF_DIR / "plan.css").as_uri()).read()
+
+
+@pytest.mark.parametrize(
+    "escape",
+    ["/../__init__.py", "/%2e%2e/__init__.py", "/%2E%2E/views.py", "/..%2f__init__.py", "/%2e%2e%2f%2e%2e/urls.py"],
+)
+def test_the_plan_cannot_fetch_files_outside_its_own_folder(escape):
+    with pytest.raises(ValueError, match="may not fetch"):
+        plan_pdf.LocalFilesOnly().fetch(plan_pdf.PDF_DIR.as_uri() + escape)
 
 
 def test_the_plan_text_is_real_text_and_the_page_is_a4_landscape(manager, plan_review):

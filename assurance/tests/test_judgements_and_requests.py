@@ -79,6 +79,16 @@ def test_a_request_cannot_cover_another_agencys_actions(client, manager, action_
     assert AssuranceRequest.objects.count() == 0 and mail.outbox == []
 
 
+@pytest.mark.parametrize("subject", ["Q1 assurance\r\nBcc: someone@example.org", "Q1\nassurance", "Q1\u2028assurance"])
+def test_a_subject_with_a_line_break_is_refused_by_the_form(client, manager, lead_a, action_a, subject):
+    url = reverse("assurance:request-create") + f"?agency={action_a.agency_id}"
+    data = {"subject": subject, "due_on": "2999-01-01", "actions": [action_a.pk]}
+    response = client_for(client, manager).post(url, data)
+    assert response.status_code == 200
+    assert "The subject must be one line" in response.content.decode()
+    assert AssuranceRequest.objects.count() == 0 and mail.outbox == []
+
+
 def test_an_email_failure_records_nothing(client, manager, lead_a, action_a, monkeypatch):
     def fail(*args, **kwargs):
         raise ConnectionRefusedError("SMTP down")

@@ -59,6 +59,8 @@ REFUSED = [
     ("report.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "web page or markup"),
     ("report.pdf", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "web page or markup"),
     ("notes.txt", b"<html><body>hi</body></html>", "web page or markup"),
+    ("notes.txt", b"#!/bin/sh\nrm -rf ~\n", "is a script"),
+    ("figures.csv", b"#!/usr/bin/env python3\nimport os\n", "is a script"),
     ("chart.png", samples.PDF, "not a real PNG image"),
     ("audit.docx", samples.ooxml("xl/", "workbook.xml"), "not a real Word document"),
     ("audit.docx", samples.PDF, "not a real Word document"),

@@ -4,14 +4,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
-    """For load balancers: 200 "ok" when the database answers, 503 otherwise."""
+    """For load balancers (GET or HEAD, over HTTP too): 200 "ok" when the database answers, 503 otherwise."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -172,7 +172,12 @@ def plan_file(world: World) -> dict:
 
 BOARD_WIDE = [
     Case("board:root", "302 302 302 302 302 302", "302 302 302 302 302 302", comment="redirects to the dashboard"),
-    Case("healthz", "200 200 200 200 200 200", "405 405 405 405 405 405", comment="no sign-in, for load balancers"),
+    Case(
+        "healthz",
+        "200 200 200 200 200 200",
+        "405 405 405 405 405 405",
+        comment="no sign-in, for load balancers; HEAD too, and plain HTTP is not redirected",
+    ),
     Case(
         "board:dashboard", "200 200 200 200 200 302", "405 405 405 405 405 302", comment="dashboard, scoped to the user"
     ),

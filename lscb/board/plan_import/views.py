@@ -51,7 +51,9 @@ class PlanImportView(View):
         except PlanFileError as error:
             return self.upload_page(form, file_name=file_name, problems=error.problems)
         if changes.has_changes:
-            pending = uploads.keep(self.request.session, self.review.pk, content, file_name, changes.sha256)
+            pending = uploads.keep(
+                self.request.session, self.request.user.pk, self.review.pk, content, file_name, changes.sha256
+            )
         else:  # nothing to confirm, so nothing to keep
             pending = uploads.PendingUpload("", file_name, self.review.pk, changes.sha256)
         return self.preview_page(changes, pending)

@@ -1,9 +1,13 @@
 """Each kind of bad file is refused with its row and column, and leaves the database exactly as it was."""
 
+import io
+import zipfile
+
+import openpyxl
 import pytest
 
-from lscb.board.plan_import import PlanFileError
-from lscb.board.plan_import.reading import MAX_CELL_CHARS, MAX_ROWS
+from lscb.board.plan_import import PlanFileError, reading
+from lscb.board.plan_import.reading import MAX_CELL_CHARS, MAX_ROWS, MAX_XLSX_PART_BYTES, MAX_XLSX_UNPACKED_BYTES
 from lscb.board.plan_import.service import import_plan
 from lscb.board.tests.plan_import_support import (
     SAMPLE_CSV,
@@ -12,6 +16,7 @@ from lscb.board.tests.plan_import_support import (
     sample_rows,
     sample_with,
     to_csv,
+    to_xlsx,
 )
 from tests.factories import ReviewFactory
 
@@ -31,6 +36,32 @@ def too_many_rows() -> bytes:
     rows = [["agency", "number", "recommendation"]]
     rows += [["Health", f"{n // 100}.{n % 100}", "Share records."] for n in range(MAX_ROWS + 1)]
     return to_csv(rows)
+
+
+def utf8_but_one_windows_byte() -> bytes:
+    """UTF-8 throughout ("é" in row 7), except one "£" saved as the Windows-1252 byte 0xA3."""
+    content = sample_with(7, "progress", "Café budget: £40,000 agreed.")
+    return content.replace("£".encode(), b"\xa3")
+
+
+UNCLOSED_QUOTE = (
+    b"agency,number,recommendation,action\r\n"
+    b'Health,1,Share records.,"Audit the visits\r\n'
+    b"Police,2,Share more records.,Act\r\n"
+    b"Health,3,Share all records.,Act\r\n"
+)
+
+
+def workbook_with_formula_without_value() -> bytes:
+    """A workbook with a formula in row 3's due date that nothing has calculated (as a script, not Excel, saves)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["agency", "number", "recommendation", "due_date"])
+    sheet.append(["Health", "1", "Share records.", "31/03/2030"])
+    sheet.append(["Police", "2", "Share more records.", "=B2+1"])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n\x00\x01\x02\xff\xfe binary stream"
@@ -92,6 +123,21 @@ BAD_FILES = {
         "row 6: a cell holds more than 20,000 characters",
     ),
     "too many rows": (too_many_rows(), "big.csv", "row 5002: the file has more than 5,000 rows"),
+    "one Windows-1252 byte in a UTF-8 file": (
+        utf8_but_one_windows_byte(),
+        SAMPLE_NAME,
+        "row 7, column progress: the file is UTF-8 except for the byte 0xA3 (“£” in Windows-1252)",
+    ),
+    "unclosed quote": (
+        UNCLOSED_QUOTE,
+        "plan.csv",
+        "row 2, column action: the quote that opens this cell is never closed",
+    ),
+    "formula without a calculated value": (
+        workbook_with_formula_without_value(),
+        "plan.xlsx",
+        "row 3, column due_date: the cell holds a formula that has never been calculated",
+    ),
 }
 
 
@@ -124,3 +170,60 @@ def test_a_bad_file_for_a_new_review_does_not_create_the_review(manager):
     with pytest.raises(PlanFileError):
         import_plan(Review(slug="new", title="New", subject="New"), BAD_FILES["bad date"][0], SAMPLE_NAME, manager)
     assert not Review.objects.filter(slug="new").exists()
+
+
+def workbook_with_bloated(part: str, size: int) -> bytes:
+    """The sample workbook with one part replaced by `size` bytes that deflate to almost nothing (a zip bomb)."""
+    source = zipfile.ZipFile(io.BytesIO(to_xlsx(sample_rows())))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            if info.filename != part:
+                bomb.writestr(info.filename, source.read(info))
+        bomb.writestr(part, b" " * size)  # openpyxl writes no shared text: this one is added, never referred to
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "part, words",
+    [("xl/sharedStrings.xml", "the workbook's shared text"), ("xl/worksheets/sheet1.xml", "a sheet of the workbook")],
+)
+def test_a_workbook_part_that_unpacks_too_big_is_refused_before_it_is_read(
+    part, words, imported_review, chair, monkeypatch
+):
+    bomb = workbook_with_bloated(part, MAX_XLSX_PART_BYTES + 1)
+    assert len(bomb) < 1024 * 1024 and len(bomb) < MAX_XLSX_UNPACKED_BYTES
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl read the bomb"))
+    before = database_snapshot()
+    with pytest.raises(PlanFileError) as error:
+        import_plan(imported_review, bomb, "plan.xlsx", chair)
+    (problem,) = error.value.problems
+    assert str(problem).startswith(f"{words} ({part}) unpacks to more than 50 MB")
+    assert database_snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content, name", [(SAMPLE_CSV, SAMPLE_NAME), (to_xlsx(sample_rows()), "plan.xlsx")])
+def test_reading_a_file_that_takes_too_long_is_stopped(content, name, imported_review, chair, monkeypatch):
+    seconds = iter([0.0])
+    monkeypatch.setattr(reading, "_clock", lambda: next(seconds, reading.MAX_READ_SECONDS + 1.0))
+    before = database_snapshot()
+    with pytest.raises(PlanFileError) as error:
+        import_plan(imported_review, content, name, chair)
+    assert "reading the file took longer than 30 seconds" in str(error.value)
+    assert database_snapshot() == before
+
+
+def test_a_formula_that_excel_has_calculated_reads_as_its_value():
+    content = workbook_with_formula_without_value()
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as saved:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = part.replace(b"<f>B2+1</f><v />", b'<f>"3"&amp;""</f><v>3</v>')
+            saved.writestr(info.filename, part)
+    sheet = reading.read_plan(out.getvalue(), "plan.xlsx")
+    assert sheet.rows[-1].values == ("Police", "2", "Share more records.", "3")

@@ -227,6 +227,19 @@ def test_the_session_keeps_only_a_few_pending_uploads(client, manager, review, m
     assert len(client.session[uploads.SESSION_KEY]) == uploads.MAX_PENDING
 
 
+def test_the_limit_of_pending_uploads_is_per_user_not_per_session(manager, review, media_root):
+    first, second = client_for(Client(), manager), client_for(Client(), manager)
+    oldest = confirm_fields(upload(first, review))
+    for _ in range(uploads.MAX_PENDING - 1):
+        upload(first, review)
+    upload(second, review)  # a sixth pending upload of the same user, from another session
+    assert len(pending_files(media_root)) == uploads.MAX_PENDING
+    assert "has expired" in first.post(url(review), oldest).content.decode()
+    for _ in range(uploads.MAX_PENDING + 2):
+        upload(second, review)
+    assert len(pending_files(media_root)) == uploads.MAX_PENDING
+
+
 @pytest.mark.parametrize("earlier", [5, 50])
 def test_the_import_page_runs_the_same_queries_however_many_earlier_imports(
     client, manager, review, earlier, django_assert_num_queries

@@ -89,6 +89,14 @@ def test_plain_http_is_redirected_to_https(production):
     assert response.status_code == 301 and response["Location"].startswith("https://")
 
 
+@pytest.mark.django_db
+def test_load_balancers_may_probe_healthz_over_plain_http_and_with_head(production):
+    assert production.get("/healthz", secure=False).status_code == 200
+    head = production.head("/healthz", secure=False)
+    assert head.status_code == 200 and head.content == b""
+    assert production.post("/healthz").status_code == 405
+
+
 def test_a_download_carries_every_security_header(production, manager):
     production.force_login(manager)
     response = production.get("/test/download/", secure=True)

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin import site as admin_site
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -111,6 +112,32 @@ def test_a_wrong_verify_code_is_refused_and_logged(client, manager):
     assert response.status_code == 200 and "The code is not right" in response.content.decode()
     assert client.get("/dashboard/").status_code == 302
     assert SecurityEvent.objects.filter(kind="two_factor_failed", user=manager).count() == 1
+
+
+def seconds_to_wait_on(html: str) -> int:
+    return int(re.search(r"Too many wrong codes: wait (\d+) seconds?, then enter the code", html).group(1))
+
+
+def test_a_throttled_authenticator_says_so_and_how_long_to_wait_even_for_the_right_code(client, manager):
+    device = confirmed_authenticator(manager)
+    device.throttling_failure_count, device.throttling_failure_timestamp = 5, timezone.now()  # locked for 16 s
+    device.save()
+    sign_in_with_password(client, manager)
+    response = client.post(reverse("two-factor-verify"), {"code": current_code(device)})
+    html = response.content.decode()
+    assert response.status_code == 200 and "The code is not right" not in html
+    assert 1 <= seconds_to_wait_on(html) <= 16
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_a_throttled_authenticator_being_set_up_says_how_long_to_wait(client, manager):
+    sign_in_with_password(client, manager)
+    code = code_from_page(client.get(reverse("two-factor-setup")).content.decode())
+    locked = {"throttling_failure_count": 5, "throttling_failure_timestamp": timezone.now()}  # 16 s
+    TOTPDevice.objects.filter(user=manager).update(**locked)
+    html = client.post(reverse("two-factor-setup"), {"code": code}).content.decode()
+    assert 1 <= seconds_to_wait_on(html) <= 16
+    assert not TOTPDevice.objects.filter(user=manager, confirmed=True).exists()
 
 
 def test_a_backup_code_works_once(client, manager):

@@ -63,9 +63,33 @@ def test_malformed_database_url_stops_start_up():
     assert "DATABASE_URL" in result.stderr
 
 
+@pytest.mark.parametrize("name", ["LSCB_PROTECTIVE_MARKING", "DEFAULT_FROM_EMAIL"])
+def test_a_mail_header_setting_with_a_line_break_stops_start_up(name):
+    result = run_manage("check", env_extra={name: "OFFICIAL\nBcc: someone@example.org"})
+    assert result.returncode != 0
+    assert f"{name} must be one line" in result.stderr
+
+
 def test_deploy_check_passes_with_production_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_refuses_to_start_without_two_factor_sign_in():
+    result = run_manage("check", "--deploy", env_extra={**PRODUCTION, "LSCB_REQUIRE_2FA": "0"})
+    assert result.returncode != 0
+    assert "LSCB_ALLOW_SIGN_IN_WITHOUT_SECOND_FACTOR" in result.stderr
+
+
+def test_production_without_two_factor_sign_in_starts_only_with_the_loud_override():
+    env = {**PRODUCTION, "LSCB_REQUIRE_2FA": "0", "LSCB_ALLOW_SIGN_IN_WITHOUT_SECOND_FACTOR": "1"}
+    result = run_manage("check", env_extra=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_demo_runs_without_two_factor_sign_in():
+    result = run_manage("check", env_extra={"DJANGO_DEBUG": "1", "LSCB_REQUIRE_2FA": "0"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_deploy_check_fails_without_a_real_secret_key():

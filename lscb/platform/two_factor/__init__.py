@@ -7,6 +7,7 @@ sign-out pages; the middleware below sends every other request there.
 
 import base64
 import io
+import math
 import re
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -86,6 +88,34 @@ def verify_code(user, code: str):
             if device.verify_token(code):
                 return device
     return None
+
+
+def seconds_to_wait(user, code: str, pending: TOTPDevice | None = None) -> int:
+    """How long django-otp's throttling still refuses every code after wrong ones (0: not throttled).
+
+    A throttled device answers even the right code with a refusal, so the page must say "wait", not "wrong".
+    `pending` is the authenticator being set up; otherwise the user's devices of the code's kind are asked.
+    """
+    if pending is not None:
+        devices = [pending]
+    else:
+        code = re.sub(r"\s+", "", code or "").lower()
+        model = TOTPDevice if TOTP_CODE.match(code) else StaticDevice
+        devices = list(model.objects.devices_for_user(user, confirmed=True))
+    locks = []
+    for device in devices:
+        allowed, details = device.verify_is_allowed()
+        if allowed or not (details or {}).get("locked_until"):
+            return 0
+        locks.append(details["locked_until"])
+    if not locks:
+        return 0
+    return max(1, math.ceil((min(locks) - timezone.now()).total_seconds()))
+
+
+def wait_message(seconds: int) -> str:
+    unit = "second" if seconds == 1 else "seconds"
+    return f"Too many wrong codes: wait {seconds} {unit}, then enter the code your app shows at that time"
 
 
 @transaction.atomic

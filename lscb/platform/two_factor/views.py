@@ -40,14 +40,20 @@ class SetUpView(View):
     def post(self, request):
         form = CodeForm(request.POST)
         device = two_factor.pending_authenticator(request.user)
-        if form.is_valid() and two_factor.confirm_authenticator(request, device, form.cleaned_data["code"]):
+        wait = two_factor.seconds_to_wait(request.user, form.cleaned_data["code"], device) if form.is_valid() else 0
+        if (
+            form.is_valid()
+            and not wait
+            and two_factor.confirm_authenticator(request, device, form.cleaned_data["code"])
+        ):
             record_event(request, EventKind.TWO_FACTOR_SET_UP)
             request.session[two_factor.NEW_CODES_SESSION_KEY] = two_factor.new_backup_codes(request.user)
             record_event(request, EventKind.BACKUP_CODES_CREATED)
             return redirect(f"{_url('two-factor-backup-codes')}?{urlencode({'next': two_factor.safe_next(request)})}")
         if form.is_valid():
             record_event(request, EventKind.TWO_FACTOR_FAILED, step="set-up")
-            form.add_error("code", "The code is not right. Enter the 6-digit code your app shows now")
+            wrong = "The code is not right. Enter the 6-digit code your app shows now"
+            form.add_error("code", two_factor.wait_message(wait) if wait else wrong)
         return self.show(request, form)
 
     def show(self, request, form):
@@ -78,7 +84,11 @@ class VerifyView(View):
 
     def post(self, request):
         form = CodeForm(request.POST)
-        device = two_factor.verify_code(request.user, form.cleaned_data["code"]) if form.is_valid() else None
+        # A throttled authenticator refuses even the right code: say "wait", not "wrong" (checked before trying).
+        wait = two_factor.seconds_to_wait(request.user, form.cleaned_data["code"]) if form.is_valid() else 0
+        device = (
+            two_factor.verify_code(request.user, form.cleaned_data["code"]) if form.is_valid() and not wait else None
+        )
         if device is not None:
             two_factor.mark_verified(request, device)
             record_event(request, EventKind.TWO_FACTOR_VERIFIED, device=device.__class__.__name__)
@@ -88,7 +98,8 @@ class VerifyView(View):
             return redirect(two_factor.safe_next(request))
         if form.is_valid():
             record_event(request, EventKind.TWO_FACTOR_FAILED, step="verify")
-            form.add_error("code", "The code is not right. Enter the code your app shows now, or an unused backup code")
+            wrong = "The code is not right. Enter the code your app shows now, or an unused backup code"
+            form.add_error("code", two_factor.wait_message(wait) if wait else wrong)
         context = {"form": form, "next": two_factor.safe_next(request)}
         return render(request, self.template_name, context)
 
