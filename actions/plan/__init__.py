@@ -31,6 +31,7 @@ from weasyprint.urls import URLFetcher
 from actions.choices import ActionStatus, AssuranceLevel, Rag
 from actions.models import Action, rag_for
 from lscb.platform.low_priority import run_at_low_priority
+from lscb.platform.values import person as display_name
 from reviews.models import Agency, Recommendation, Review
 
 PDF_DIR = Path(__file__).resolve().parent / "pdf"
@@ -86,12 +87,6 @@ class PlanDocument:
     generated_at: datetime.datetime
     board_name: str = field(default_factory=lambda: settings.BOARD_NAME)
     marking: str = field(default_factory=lambda: settings.PROTECTIVE_MARKING)
-
-
-def display_name(user) -> str:
-    if user is None:
-        return "the action tracker"
-    return user.get_full_name() or user.get_username()
 
 
 def plan_actions(actions):
