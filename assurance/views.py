@@ -242,7 +242,7 @@ def evidence_download(request, pk: int):
     except (FileNotFoundError, ValueError):
         log.error("Evidence file %s is missing from storage (%s)", evidence_file.pk, evidence_file.file.name)
         raise Http404("This file is missing. The board's administrator has been told.") from None
-    services.record_download(evidence_file, request.user, request.META.get("REMOTE_ADDR"))
+    services.record_download(request, evidence_file)
     response = FileResponse(
         handle, as_attachment=True, filename=evidence_file.original_name, content_type=evidence_file.content_type
     )
