@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.choices import ActionStatus
@@ -83,3 +84,20 @@ def test_a_send_failure_records_nothing_so_the_next_run_retries(world, lead_a, m
     assert ReminderDigest.objects.count() == 0
     monkeypatch.undo()
     assert "Sent 1" in run()
+
+
+@pytest.mark.parametrize("days", [-3, 0, 10, 20, 30])
+def test_the_lead_home_page_and_the_reminder_email_list_the_same_actions(client, lead_a, review, agency_a, days):
+    """One to-do list (Action.objects.to_do): an action the page says is due, the email says so too."""
+    today = timezone.localdate()
+    rec = RecommendationFactory(review=review, agency=agency_a, number="3.1")
+    listed = ActionFactory(recommendation=rec, description="On the list", due_date=today + datetime.timedelta(days))
+    ActionFactory(recommendation=rec, description="Beyond the window", due_date=today + datetime.timedelta(days=31))
+    ActionFactory(recommendation=rec, description="Finished", due_date=today, status=ActionStatus.EMBEDDED)
+    client.force_login(lead_a)
+    sections = client.get(reverse("assurance:lead-home")).context["sections"]
+    on_page = [action for section in sections for action in section["overdue"] + section["due"]]
+    run()
+    assert on_page == [listed]
+    assert "On the list" in mail.outbox[0].body and "Beyond the window" not in mail.outbox[0].body
+    assert "Finished" not in mail.outbox[0].body
