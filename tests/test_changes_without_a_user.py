@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
+from actions.services import changes_since
 from assurance import emails
 from assurance.models import Chase
 from lscb.board.tests.plan_import_support import DATA, SAMPLE_NAME
+from lscb.platform.locking import user_label
 from lscb.platform.security import EventKind, record_event
 from reviews.models import PlanImport
 from tests.factories import (
@@ -139,3 +141,11 @@ def test_printed_plan_of_an_imported_review(client, manager, action_a):
     client.force_login(manager)
     response = client.get(reverse("actions:plan-pdf", args=[action_a.recommendation.review.slug]))
     assert response.status_code == 200
+
+
+def test_a_stale_edit_names_the_system_for_a_change_nobody_made(action_a):
+    """The lost-update message says who changed the action meanwhile: an import is nobody."""
+    opened_at = action_a.version
+    _change_without_a_user(action_a)
+    (change,) = [change for change in changes_since(action_a, opened_at) if change.now == "Changed by a migration."]
+    assert change.by == user_label(None)
