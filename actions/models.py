@@ -50,6 +50,10 @@ class ActionQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(status__in=OPEN_STATUSES, due_date__lt=today)
 
+    def to_do(self, today: datetime.date | None = None):
+        """An agency lead's to-do list: the lead's home page and the daily reminder email list exactly these."""
+        return self.filter(to_do_condition(today or timezone.localdate()))
+
     def with_rag(self, today: datetime.date | None = None):
         """Annotate `rag_value`, the same colour as Action.rag, so lists can filter and count by it."""
         today = today or timezone.localdate()
@@ -58,6 +62,15 @@ class ActionQuerySet(models.QuerySet):
 
     def rag(self, colour: str, today: datetime.date | None = None):
         return self.with_rag(today).filter(rag_value=colour)
+
+
+def to_do_condition(today: datetime.date) -> Q:
+    """An agency lead's to-do list (ActionQuerySet.to_do): open actions overdue or due within the amber window.
+
+    The window is the RAG's (AMBER_WINDOW_DAYS, 30 days): an action the plan and dashboard show amber
+    for its date is on the lead's list and in the email the day it turns amber, never two weeks later.
+    """
+    return Q(status__in=OPEN_STATUSES, due_date__lte=today + datetime.timedelta(days=AMBER_WINDOW_DAYS))
 
 
 def rag_whens(today: datetime.date, amber_by: datetime.date) -> list[When]:

@@ -25,6 +25,7 @@ from assurance.models import (
     EvidenceFile,
 )
 from assurance.uploads import CheckedUpload
+from lscb.platform.security import EventKind, client_ip, record_event
 from reviews.models import Agency
 
 log = logging.getLogger(__name__)
@@ -134,8 +135,16 @@ def withdraw_evidence(evidence: Evidence, user) -> Evidence:
     return evidence
 
 
-def record_download(evidence_file: EvidenceFile, user, ip_address: str | None) -> EvidenceDownload:
-    return EvidenceDownload.objects.create(file=evidence_file, user=user, ip_address=ip_address or None)
+def record_download(request, evidence_file: EvidenceFile) -> EvidenceDownload:
+    """Log a download twice, as README promises: on the evidence page (EvidenceDownload) and in the security log.
+
+    The address is the client's, not the proxy's, when LSCB_BEHIND_PROXY is on (client_ip).
+    """
+    evidence = evidence_file.evidence
+    record_event(
+        request, EventKind.EVIDENCE_DOWNLOAD, evidence=evidence.pk, file=evidence_file.pk, action=evidence.action_id
+    )
+    return EvidenceDownload.objects.create(file=evidence_file, user=request.user, ip_address=client_ip(request))
 
 
 # --- Judgements -----------------------------------------------------------------

@@ -5,7 +5,6 @@ Every view fetches through assurance.scoping (out of scope = 404) before it
 asks reviews.permissions what the user may do (may not = 403).
 """
 
-import datetime
 import logging
 
 from django.contrib import messages
@@ -18,8 +17,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView
 
-from actions.choices import AMBER_WINDOW_DAYS, DONE_STATUSES, OPEN_STATUSES
-from actions.models import Action
+from actions.choices import AMBER_WINDOW_DAYS, DONE_STATUSES
+from actions.models import Action, to_do_condition
 from assurance import scoping, services, uploads
 from assurance.forms import EvidenceForm, EvidenceReviewForm, JudgementForm
 from assurance.models import AssuranceRequest, Evidence, EvidenceDownload
@@ -74,11 +73,11 @@ def _lead_actions(agency_ids, today):
     accepted = Evidence.objects.filter(
         action=OuterRef("pk"), review_state=Evidence.ReviewState.ACCEPTED, withdrawn=False
     )
-    soon = today + datetime.timedelta(days=AMBER_WINDOW_DAYS)
+    # The to-do list (the reminder email's too) and, in the same query, work done but not yet evidenced.
     return (
         Action.objects.filter(agency__in=agency_ids)
         .annotate(has_accepted=Exists(accepted))
-        .filter(Q(status__in=OPEN_STATUSES, due_date__lte=soon) | Q(status__in=DONE_STATUSES, has_accepted=False))
+        .filter(to_do_condition(today) | Q(status__in=DONE_STATUSES, has_accepted=False))
         .select_related("recommendation__review")
         .order_by("due_date", "pk")
     )
@@ -242,7 +241,7 @@ def evidence_download(request, pk: int):
     except (FileNotFoundError, ValueError):
         log.error("Evidence file %s is missing from storage (%s)", evidence_file.pk, evidence_file.file.name)
         raise Http404("This file is missing. The board's administrator has been told.") from None
-    services.record_download(evidence_file, request.user, request.META.get("REMOTE_ADDR"))
+    services.record_download(request, evidence_file)
     response = FileResponse(
         handle, as_attachment=True, filename=evidence_file.original_name, content_type=evidence_file.content_type
     )

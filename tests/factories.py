@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from actions.choices import ActionStatus
 from actions.models import Action, ProgressUpdate
@@ -78,7 +79,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
     agency = factory.LazyAttribute(lambda a: a.recommendation.agency)
     description = factory.Sequence(lambda n: f"Action description {n}.")
     lead_officer = "Head of Safeguarding"
-    due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=90))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=90))
     status = ActionStatus.IN_PROGRESS
 
 
@@ -114,4 +115,4 @@ class AssuranceRequestFactory(factory.django.DjangoModelFactory):
 
     agency = factory.SubFactory(AgencyFactory)
     subject = "Request for assurance"
-    due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=28))
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=28))

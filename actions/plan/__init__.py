@@ -32,6 +32,7 @@ from weasyprint.urls import URLFetcher
 from actions.choices import ActionStatus, AssuranceLevel, Rag
 from actions.models import Action, rag_for
 from lscb.platform.low_priority import run_at_low_priority
+from lscb.platform.values import person as display_name
 from reviews.models import Agency, Recommendation, Review
 
 PDF_DIR = Path(__file__).resolve().parent / "pdf"
@@ -77,10 +78,46 @@ class PlanRow:
 
 
 @dataclass
+class RecommendationActions:
+    """One recommendation with its actions in one agency's section (a cross-agency action sits in its agency's)."""
+
+    recommendation: Recommendation
+    actions: list[Action]
+
+
+@dataclass
 class AgencySection:
+    """One agency's numbered heading ("2. Police") and its actions, the same on paper and on the review page."""
+
     number: int
     name: str
     rows: list[PlanRow] = field(default_factory=list)
+    agency: Agency | None = None
+    # Recommendations with no action yet: the review page lists them, the printed plan has no row for them.
+    unactioned: list[Recommendation] = field(default_factory=list)
+
+    @property
+    def actions(self) -> list[Action]:
+        return [row.action for row in self.rows]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for row in self.rows if row.action.is_done)
+
+    @property
+    def recommendations(self) -> list[RecommendationActions]:
+        """The section's recommendations in number order, each with its actions here."""
+        grouped: dict[int, RecommendationActions] = {}
+        for row in self.rows:
+            rec = row.action.recommendation
+            grouped.setdefault(rec.pk, RecommendationActions(rec, [])).actions.append(row.action)
+        for rec in self.unactioned:
+            grouped.setdefault(rec.pk, RecommendationActions(rec, []))
+        return sorted(grouped.values(), key=lambda entry: (entry.recommendation.sort_key, entry.recommendation.pk))
 
 
 @dataclass
@@ -100,12 +137,6 @@ class PlanDocument:
     generated_at: datetime.datetime
     board_name: str = field(default_factory=lambda: settings.BOARD_NAME)
     marking: str = field(default_factory=lambda: settings.PROTECTIVE_MARKING)
-
-
-def display_name(user) -> str:
-    if user is None:
-        return "the action tracker"
-    return user.get_full_name() or user.get_username()
 
 
 def plan_actions(actions):
@@ -134,12 +165,35 @@ def sections_for(actions: list[Action], numbering: dict | None = None) -> list[A
             if several_reviews:
                 name = f"{rec.review.subject}: {name}"
             number = (numbering or {}).get(action.agency_id, len(sections) + 1)
-            sections[key] = AgencySection(number=number, name=name)
+            sections[key] = AgencySection(number=number, name=name, agency=action.agency)
         first = (key, rec.pk) not in seen
         seen.add((key, rec.pk))
         colour = rag_for(action.status, action.due_date, today)
         sections[key].rows.append(PlanRow(rec.number, rec.text, first, action, colour, Rag(colour).label))
     return list(sections.values())
+
+
+def review_sections(recommendations, numbering: dict | None = None) -> list[AgencySection]:
+    """The review page's grouping: the printed plan's sections (sections_for), so screen and paper agree.
+
+    `recommendations` are one review's, in number order, with their actions prefetched. One with no
+    action yet joins its own agency's section, or a section after the plan's when that agency has none.
+    """
+    recommendations = list(recommendations)
+    sections = sections_for([action for rec in recommendations for action in rec.actions.all()], numbering)
+    by_agency = {getattr(section.agency, "pk", None): section for section in sections}
+    taken = {section.number for section in sections} | set((numbering or {}).values())
+    for rec in recommendations:
+        if rec.actions.all():
+            continue
+        if rec.agency_id not in by_agency:
+            number = max(taken, default=0) + 1
+            taken.add(number)
+            name = rec.agency.name if rec.agency else BOARD_WIDE
+            by_agency[rec.agency_id] = AgencySection(number=number, name=name, agency=rec.agency)
+            sections.append(by_agency[rec.agency_id])
+        by_agency[rec.agency_id].unactioned.append(rec)
+    return sections
 
 
 def plan_document(actions, *, title: str, subject: str, generated_by, review=None, agency=None, numbering=None):

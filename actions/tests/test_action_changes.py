@@ -13,8 +13,6 @@ from conftest import client_for
 from lscb.platform.locking import StaleEdit
 from tests.board_state import board_state
 
-TODAY = timezone.localdate()
-
 
 def uk(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
@@ -51,19 +49,21 @@ def test_completion_date_is_set_on_completion_and_cleared_on_reopening(client, m
     client = client_for(client, manager)
     assert post_status(client, action_a, done).status_code == 302
     action_a.refresh_from_db()
-    assert action_a.completed_on == TODAY and action_a.status_reason == ""
+    assert action_a.completed_on == timezone.localdate() and action_a.status_reason == ""
     assert post_status(client, action_a, ActionStatus.IN_PROGRESS).status_code == 302
     action_a.refresh_from_db()
     assert action_a.completed_on is None and action_a.status == ActionStatus.IN_PROGRESS
 
 
 def test_moving_between_done_statuses_keeps_the_original_completion_date(manager, action_a):
-    services.change_status(action_a.pk, user=manager, version=action_a.version, status="completed", today=TODAY)
+    services.change_status(
+        action_a.pk, user=manager, version=action_a.version, status="completed", today=timezone.localdate()
+    )
     action_a.refresh_from_db()
-    later = TODAY + datetime.timedelta(days=40)
+    later = timezone.localdate() + datetime.timedelta(days=40)
     services.change_status(action_a.pk, user=manager, version=action_a.version, status="embedded", today=later)
     action_a.refresh_from_db()
-    assert action_a.completed_on == TODAY
+    assert action_a.completed_on == timezone.localdate()
 
 
 def test_leaving_on_hold_clears_the_reason_but_history_keeps_it(manager, action_a):
@@ -85,9 +85,9 @@ def test_an_unknown_status_is_refused(client, manager, action_a):
 def test_progress_updates_are_added_never_overwritten_and_the_newest_feeds_the_action(client, lead_a, action_a):
     client = client_for(client, lead_a)
     url = reverse("actions:progress", args=[action_a.pk])
-    first = TODAY - datetime.timedelta(days=10)
+    first = timezone.localdate() - datetime.timedelta(days=10)
     assert client.post(url, {"written_on": uk(first), "text": "Template drafted."}).status_code == 302
-    assert client.post(url, {"written_on": uk(TODAY), "text": "Template in use."}).status_code == 302
+    assert client.post(url, {"written_on": uk(timezone.localdate()), "text": "Template in use."}).status_code == 302
     # An update written about an earlier date is kept, but does not replace the newest as the summary.
     assert client.post(url, {"written_on": uk(first), "text": "Late note."}).status_code == 302
     updates = list(action_a.progress_updates.all())
@@ -103,7 +103,7 @@ def test_progress_updates_are_added_never_overwritten_and_the_newest_feeds_the_a
 
 def test_a_progress_update_cannot_be_dated_in_the_future(client, manager, action_a):
     before = board_state()
-    tomorrow = TODAY + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = client_for(client, manager).post(
         reverse("actions:progress", args=[action_a.pk]), {"written_on": uk(tomorrow), "text": "Soon."}
     )

@@ -4,10 +4,9 @@ The object is agency A's action: agency B's lead and the outsider get 404, the
 chair reads only (403 on every change), agency A's lead may only add progress.
 """
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import client_for
 from tests.board_state import board_state
@@ -43,7 +42,7 @@ def url_and_data(view: str, action) -> tuple[str, dict]:
     if view == "status":
         return url, {"status": "completed", "status_reason": "", "note": "Signed off", "version": action.version}
     if view == "progress":
-        return url, {"written_on": datetime.date.today().strftime("%d/%m/%Y"), "text": "Template in use since May."}
+        return url, {"written_on": timezone.localdate().strftime("%d/%m/%Y"), "text": "Template in use since May."}
     return url, {}
 
 

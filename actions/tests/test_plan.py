@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from actions import plan as plan_pdf
@@ -287,7 +288,7 @@ def test_a_new_day_renders_again_because_rag_depends_on_the_date(manager, plan_r
     import datetime
 
     plan_pdf.cached_plan(plan_review, None, manager)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr(plan_pdf.timezone, "localdate", lambda: tomorrow)
     plan_pdf.cached_plan(plan_review, None, manager)
     assert len(renders) == 2

@@ -2,6 +2,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
@@ -21,9 +22,6 @@ def evidence_data(**extra) -> dict:
     return {"title": "Supervision audit", "narrative": "All files seen.", "produced_on": "2026-01-15", **extra}
 
 
-YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
-
-
 @pytest.fixture
 def world(manager, chair, lead_a, lead_b, outsider, action_a, action_b, agency_a, agency_b):
     """Agency A's evidence (with a file, uploaded by lead_a), an overdue request and a challenge event."""
@@ -31,23 +29,24 @@ def world(manager, chair, lead_a, lead_b, outsider, action_a, action_b, agency_a
     from assurance.models import AssuranceRequest, Challenge, ChallengeEvent
     from assurance.tests import samples
 
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     evidence = services.submit_evidence(
         action_a,
         lead_a,
         title="Visit template v2",
         narrative="New template in use.",
-        produced_on=YESTERDAY,
+        produced_on=yesterday,
         files=[uploads.inspect_upload(samples.upload("report.pdf"))],
     )
     request = AssuranceRequest.objects.create(
         agency=agency_a,
         subject="Assurance on 1.1",
-        sent_on=YESTERDAY - datetime.timedelta(days=30),
-        due_on=YESTERDAY,
+        sent_on=yesterday - datetime.timedelta(days=30),
+        due_on=yesterday,
         sent_by=manager,
     )
     request.actions.set([action_a])
-    event = ChallengeEvent.objects.create(title="Spring challenge", held_on=YESTERDAY, chair="Priya Anand")
+    event = ChallengeEvent.objects.create(title="Spring challenge", held_on=yesterday, chair="Priya Anand")
     event.agencies_invited.set([agency_a])
     challenge = Challenge.objects.create(event=event, action=action_a, challenge="How do you know it works?")
     return {

@@ -1,22 +1,19 @@
 """Challenge events: created and edited by the manager, read by the board, leads see their own agencies' part."""
 
-import datetime
-
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from assurance.models import Challenge, ChallengeEvent
 from conftest import client_for
-
-TODAY = datetime.date.today().isoformat()
 
 
 def test_manager_creates_an_event_and_raises_a_challenge_with_history(client, manager, agency_a, action_a):
     client_for(client, manager)
     data = {
         "title": "Autumn scrutiny",
-        "held_on": TODAY,
+        "held_on": timezone.localdate().isoformat(),
         "chair": "Priya Anand",
         "agencies_invited": [agency_a.pk],
         "agencies_attending": [agency_a.pk],
@@ -39,7 +36,7 @@ def test_manager_creates_an_event_and_raises_a_challenge_with_history(client, ma
 def test_attending_agencies_must_be_invited(client, manager, agency_a, agency_b):
     data = {
         "title": "E",
-        "held_on": TODAY,
+        "held_on": timezone.localdate().isoformat(),
         "chair": "C",
         "agencies_invited": [agency_a.pk],
         "agencies_attending": [agency_b.pk],

@@ -6,6 +6,8 @@ from django.urls import reverse
 from assurance.models import Evidence, EvidenceDownload, EvidenceFile
 from assurance.tests import samples
 from conftest import client_for
+from lscb.platform.models import SecurityEvent
+from lscb.platform.security import EventKind
 
 
 def test_download_headers_are_exactly_as_required(client, world, lead_a):
@@ -35,6 +37,26 @@ def test_every_download_is_recorded_and_shown_to_the_manager_only(client, world,
     assert "10.0.0.7" in client_for(client, manager).get(page).content.decode()
     assert "10.0.0.7" not in client_for(client, chair).get(page).content.decode()
     assert "10.0.0.7" not in client_for(client, lead_a).get(page).content.decode()
+
+
+def test_every_download_reaches_the_security_log(client, world, lead_a):
+    """README and the security-log page promise it: the download view records EVIDENCE_DOWNLOAD itself."""
+    evidence_file = world["file"]
+    url = reverse("assurance:evidence-download", args=[evidence_file.pk])
+    SecurityEvent.objects.all().delete()
+    assert client_for(client, lead_a).get(url, REMOTE_ADDR="203.0.113.9").status_code == 200
+    event = SecurityEvent.objects.get(kind=EventKind.EVIDENCE_DOWNLOAD)
+    assert (event.user, event.path, event.ip_address) == (lead_a, url, "203.0.113.9")
+    evidence = world["evidence"]
+    assert event.details == {"evidence": evidence.pk, "file": evidence_file.pk, "action": evidence.action_id}
+
+
+def test_behind_the_proxy_a_download_records_the_clients_address_not_the_proxys(client, world, lead_a, settings):
+    settings.LSCB_BEHIND_PROXY = True
+    url = reverse("assurance:evidence-download", args=[world["file"].pk])
+    client_for(client, lead_a).get(url, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.23")
+    assert EvidenceDownload.objects.get().ip_address == "198.51.100.23"
+    assert SecurityEvent.objects.get(kind=EventKind.EVIDENCE_DOWNLOAD).ip_address == "198.51.100.23"
 
 
 def test_a_file_missing_from_storage_is_a_404_not_a_500(client, world, manager, media_root):

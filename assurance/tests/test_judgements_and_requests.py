@@ -5,14 +5,13 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action
 from assurance import services, uploads
 from assurance.models import AssuranceJudgement, AssuranceRequest, Chase
 from assurance.tests import samples
 from conftest import client_for
-
-TODAY = datetime.date.today()
 
 
 def fake_renderer(review, agency, generated_by) -> bytes:
@@ -23,7 +22,7 @@ def test_a_judgement_is_kept_and_becomes_the_actions_current_assurance(client, m
     url = reverse("assurance:judgement-create", args=[action_a.pk])
     client_for(client, manager)
     for level in ["partial", "assured"]:
-        data = {"level": level, "statement": f"The board is {level}.", "judged_on": TODAY.isoformat()}
+        data = {"level": level, "statement": f"The board is {level}.", "judged_on": timezone.localdate().isoformat()}
         assert client.post(url, data).status_code == 302
     action_a.refresh_from_db()
     assert action_a.assurance_level == "assured" and action_a.assurance_statement == "The board is assured."
@@ -33,9 +32,13 @@ def test_a_judgement_is_kept_and_becomes_the_actions_current_assurance(client, m
 
 
 def test_a_backdated_judgement_does_not_replace_a_later_one(manager, action_a):
-    services.record_judgement(action_a, manager, level="assured", statement="Now.", judged_on=TODAY)
+    services.record_judgement(action_a, manager, level="assured", statement="Now.", judged_on=timezone.localdate())
     services.record_judgement(
-        action_a, manager, level="not_assured", statement="Then.", judged_on=TODAY - datetime.timedelta(days=90)
+        action_a,
+        manager,
+        level="not_assured",
+        statement="Then.",
+        judged_on=timezone.localdate() - datetime.timedelta(days=90),
     )
     action_a.refresh_from_db()
     assert action_a.assurance_level == "assured" and action_a.judgements.count() == 2
@@ -113,14 +116,14 @@ def test_evidence_after_the_request_marks_it_answered(world, lead_a):
         files=[uploads.inspect_upload(samples.upload("notes.txt"))],
     )
     request.refresh_from_db()
-    assert request.response_received_on == TODAY and request.state == AssuranceRequest.State.ANSWERED
+    assert request.response_received_on == timezone.localdate() and request.state == AssuranceRequest.State.ANSWERED
     assert "Late reply" in request.response_note and request.history.first().history_user == lead_a
 
 
 def test_a_request_turns_to_no_response_after_its_due_date(manager, agency_a, action_a):
-    request = AssuranceRequest.objects.create(agency=agency_a, subject="S", due_on=TODAY)
+    request = AssuranceRequest.objects.create(agency=agency_a, subject="S", due_on=timezone.localdate())
     assert request.state == AssuranceRequest.State.OPEN
-    request.due_on = TODAY - datetime.timedelta(days=1)
+    request.due_on = timezone.localdate() - datetime.timedelta(days=1)
     assert request.state == AssuranceRequest.State.NO_RESPONSE
     assert list(AssuranceRequest.objects.no_response()) == []  # not saved yet
     request.save()
@@ -145,7 +148,12 @@ def test_no_further_assurance_in_one_step_judges_every_action(client, world, man
 
 def test_a_chaser_is_recorded_and_emailed(client, world, manager, lead_a):
     url = reverse("assurance:request-chase", args=[world["request"].pk])
-    data = {"chased_on": TODAY.isoformat(), "method": "Email", "note": "Second request.", "email_leads": "on"}
+    data = {
+        "chased_on": timezone.localdate().isoformat(),
+        "method": "Email",
+        "note": "Second request.",
+        "email_leads": "on",
+    }
     assert client_for(client, manager).post(url, data).status_code == 302
     chase = Chase.objects.get()
     assert chase.chased_by == manager and chase.emailed_to == "lead_a@example.org"
@@ -156,7 +164,7 @@ def test_a_chaser_is_recorded_and_emailed(client, world, manager, lead_a):
 
 def test_a_telephone_chaser_without_email(client, world, manager):
     url = reverse("assurance:request-chase", args=[world["request"].pk])
-    data = {"chased_on": TODAY.isoformat(), "method": "Telephone", "note": "Spoke to the lead."}
+    data = {"chased_on": timezone.localdate().isoformat(), "method": "Telephone", "note": "Spoke to the lead."}
     client_for(client, manager).post(url, data)
     assert Chase.objects.get().emailed_to == "" and mail.outbox == []
 
@@ -166,7 +174,9 @@ def test_a_telephone_chaser_without_email(client, world, manager):
     [("", 2), ("state=no_response", 1), ("state=open", 1), ("state=answered", 0), ("overdue=1", 1), ("overdue=0", 1)],
 )
 def test_request_list_filters(client, world, manager, agency_a, query, expected):
-    AssuranceRequest.objects.create(agency=agency_a, subject="Future", due_on=TODAY + datetime.timedelta(days=9))
+    AssuranceRequest.objects.create(
+        agency=agency_a, subject="Future", due_on=timezone.localdate() + datetime.timedelta(days=9)
+    )
     response = client_for(client, manager).get(reverse("assurance:requests") + "?" + query)
     assert response.status_code == 200 and response.context["paginator"].count == expected
 

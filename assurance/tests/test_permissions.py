@@ -9,13 +9,12 @@ import datetime
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
 from assurance.tests import samples
 from conftest import client_for
 
 PERSONAS = ["manager", "chair", "lead_a", "lead_b", "outsider", "anonymous"]
-TOMORROW = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
-TODAY = datetime.date.today().isoformat()
 
 
 def _post_data(world) -> dict:
@@ -25,24 +24,29 @@ def _post_data(world) -> dict:
         "assurance:evidence-create": lambda: {
             "title": "T",
             "narrative": "",
-            "produced_on": TODAY,
+            "produced_on": timezone.localdate().isoformat(),
             "files": [samples.upload("report.pdf")],
         },
         "assurance:judgement-create": lambda: {
             "level": "assured",
             "statement": "The board is assured.",
-            "judged_on": TODAY,
+            "judged_on": timezone.localdate().isoformat(),
         },
         "assurance:evidence-review": lambda: {"decision": "accepted", "note": ""},
         "assurance:request-create": lambda: {
             "subject": "S",
             "message": "",
-            "due_on": TOMORROW,
+            "due_on": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
             "actions": [a.pk],
         },
-        "assurance:request-chase": lambda: {"chased_on": TODAY, "method": "Email", "note": "", "email_leads": "on"},
-        "assurance:challenge-create": lambda: {"title": "E", "held_on": TODAY, "chair": "C"},
-        "assurance:challenge-edit": lambda: {"title": "E2", "held_on": TODAY, "chair": "C"},
+        "assurance:request-chase": lambda: {
+            "chased_on": timezone.localdate().isoformat(),
+            "method": "Email",
+            "note": "",
+            "email_leads": "on",
+        },
+        "assurance:challenge-create": lambda: {"title": "E", "held_on": timezone.localdate().isoformat(), "chair": "C"},
+        "assurance:challenge-edit": lambda: {"title": "E2", "held_on": timezone.localdate().isoformat(), "chair": "C"},
         "assurance:challenge-raise": lambda: {"action": a.pk, "challenge": "Why?"},
         "assurance:challenge-update": lambda: {"action": a.pk, "challenge": "Why?", "outcome": "Agreed"},
     }

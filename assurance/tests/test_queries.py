@@ -6,6 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from assurance.models import (
     AssuranceJudgement,
@@ -20,15 +21,14 @@ from assurance.models import (
 from conftest import client_for
 from tests.factories import ActionFactory, RecommendationFactory
 
-TODAY = datetime.date.today()
-
 
 def build(n: int, review, agency_a, agency_b, manager, lead_a):
     """n of everything for agency A, and a little for agency B."""
+    today = timezone.localdate()
     actions = [
         ActionFactory(
             recommendation=RecommendationFactory(review=review, agency=agency_a, number=f"9.{i}"),
-            due_date=TODAY + datetime.timedelta(days=i % 40 - 10),
+            due_date=today + datetime.timedelta(days=i % 40 - 10),
         )
         for i in range(n)
     ]
@@ -47,10 +47,10 @@ def build(n: int, review, agency_a, agency_b, manager, lead_a):
             )
             EvidenceDownload.objects.create(file=stored, user=manager)
         AssuranceJudgement.objects.create(action=first, level="partial", statement=f"S{i}", recorded_by=manager)
-        request = AssuranceRequest.objects.create(agency=agency_a, subject=f"R{i}", due_on=TODAY, sent_by=manager)
+        request = AssuranceRequest.objects.create(agency=agency_a, subject=f"R{i}", due_on=today, sent_by=manager)
         request.actions.set([first, action])
         Chase.objects.create(request=request, chased_by=manager)
-        event = ChallengeEvent.objects.create(title=f"C{i}", held_on=TODAY, chair="Chair")
+        event = ChallengeEvent.objects.create(title=f"C{i}", held_on=today, chair="Chair")
         event.agencies_invited.set([agency_a, agency_b])
         event.agencies_attending.set([agency_a])
         Challenge.objects.create(event=event, action=first, challenge=f"Why {i}?")

@@ -6,13 +6,13 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
 
 from actions.choices import ActionStatus
 from assurance import services
 from assurance.models import ReminderDigest
 from tests.factories import ActionFactory, RecommendationFactory
-
-TODAY = datetime.date.today()
 
 
 def run(*args) -> str:
@@ -22,18 +22,19 @@ def run(*args) -> str:
 
 
 def make_work(review, agency_a, agency_b):
+    today = timezone.localdate()
     rec = RecommendationFactory(review=review, agency=agency_a, number="3.1")
-    ActionFactory(recommendation=rec, description="Due soon", due_date=TODAY + datetime.timedelta(days=10))
-    ActionFactory(recommendation=rec, description="Overdue work", due_date=TODAY - datetime.timedelta(days=3))
-    ActionFactory(recommendation=rec, description="Far off", due_date=TODAY + datetime.timedelta(days=40))
+    ActionFactory(recommendation=rec, description="Due soon", due_date=today + datetime.timedelta(days=10))
+    ActionFactory(recommendation=rec, description="Overdue work", due_date=today - datetime.timedelta(days=3))
+    ActionFactory(recommendation=rec, description="Far off", due_date=today + datetime.timedelta(days=40))
     ActionFactory(
         recommendation=rec,
         description="Done late",
-        due_date=TODAY - datetime.timedelta(days=3),
+        due_date=today - datetime.timedelta(days=3),
         status=ActionStatus.COMPLETED,
     )
     rec_b = RecommendationFactory(review=review, agency=agency_b, number="4.1")
-    ActionFactory(recommendation=rec_b, description="Police overdue", due_date=TODAY - datetime.timedelta(days=1))
+    ActionFactory(recommendation=rec_b, description="Police overdue", due_date=today - datetime.timedelta(days=1))
 
 
 def test_each_lead_gets_one_digest_of_their_own_agencies_once_a_day(
@@ -50,7 +51,12 @@ def test_each_lead_gets_one_digest_of_their_own_agencies_once_a_day(
     assert "Police overdue" not in body_a
     assert "Police overdue" in by_to["lead_b@example.org"].body and "Due soon" not in by_to["lead_b@example.org"].body
     digest = ReminderDigest.objects.get(user=lead_a)
-    assert digest.sent_on == TODAY and digest.counts == {"overdue": 1, "due": 1, "returned": 1, "requests": 1}
+    assert digest.sent_on == timezone.localdate() and digest.counts == {
+        "overdue": 1,
+        "due": 1,
+        "returned": 1,
+        "requests": 1,
+    }
     assert "Sent 0 reminder digest(s); 2 lead(s) already had today's." in run()
     assert len(mail.outbox) == 2 and ReminderDigest.objects.count() == 2
 
@@ -78,3 +84,20 @@ def test_a_send_failure_records_nothing_so_the_next_run_retries(world, lead_a, m
     assert ReminderDigest.objects.count() == 0
     monkeypatch.undo()
     assert "Sent 1" in run()
+
+
+@pytest.mark.parametrize("days", [-3, 0, 10, 20, 30])
+def test_the_lead_home_page_and_the_reminder_email_list_the_same_actions(client, lead_a, review, agency_a, days):
+    """One to-do list (Action.objects.to_do): an action the page says is due, the email says so too."""
+    today = timezone.localdate()
+    rec = RecommendationFactory(review=review, agency=agency_a, number="3.1")
+    listed = ActionFactory(recommendation=rec, description="On the list", due_date=today + datetime.timedelta(days))
+    ActionFactory(recommendation=rec, description="Beyond the window", due_date=today + datetime.timedelta(days=31))
+    ActionFactory(recommendation=rec, description="Finished", due_date=today, status=ActionStatus.EMBEDDED)
+    client.force_login(lead_a)
+    sections = client.get(reverse("assurance:lead-home")).context["sections"]
+    on_page = [action for section in sections for action in section["overdue"] + section["due"]]
+    run()
+    assert on_page == [listed]
+    assert "On the list" in mail.outbox[0].body and "Beyond the window" not in mail.outbox[0].body
+    assert "Finished" not in mail.outbox[0].body

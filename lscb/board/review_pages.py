@@ -4,16 +4,16 @@ They compose reviews and actions (and, above them, what assurance holds), so the
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.views.generic import DetailView, ListView
 
+from actions import plan
 from actions.models import Action
 from lscb.platform.pagination import ForgivingPaginationMixin
 from reviews import permissions, roles
 from reviews.filters import ReviewFilterSet
-from reviews.models import Agency, Recommendation, Review
+from reviews.models import Recommendation, Review
 from reviews.views import scoped_recommendation, scoped_review
 
 
@@ -60,35 +60,6 @@ def review_progress(user, reviews) -> dict[int, tuple[int, int]]:
     return {review_id: (done[review_id], total[review_id]) for review_id in total}
 
 
-@dataclass
-class AgencyGroup:
-    """An agency's rows on the review page, as in the printed plan ("1. Cafcass")."""
-
-    agency: Agency | None
-    recommendations: list = field(default_factory=list)
-
-    @property
-    def actions(self) -> list:
-        return [action for rec in self.recommendations for action in rec.actions.all()]
-
-    @property
-    def total(self) -> int:
-        return len(self.actions)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for action in self.actions if action.is_done)
-
-
-def agency_groups(recommendations) -> list[AgencyGroup]:
-    """Group recommendations (already in number order) by agency; agencies follow their first
-    number, and board-wide recommendations (no agency) form a group of their own."""
-    groups: dict[int | None, AgencyGroup] = {}
-    for rec in recommendations:
-        groups.setdefault(rec.agency_id, AgencyGroup(rec.agency)).recommendations.append(rec)
-    return list(groups.values())
-
-
 class ReviewDetailView(DetailView):
     template_name = "board/review_detail.html"
     context_object_name = "review"
@@ -110,8 +81,10 @@ class ReviewDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        groups = agency_groups(self.get_recommendations())
         sees_all = roles.sees_whole_board(user)
+        # A lead sees the whole plan's heading numbers, as their extract prints them.
+        numbering = None if sees_all else plan.agency_numbering(self.object)
+        groups = plan.review_sections(self.get_recommendations(), numbering)
         context.update(
             groups=groups,
             total=sum(group.total for group in groups),

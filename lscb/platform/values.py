@@ -4,6 +4,8 @@
 - In tables, lists and a form's echo of what was typed, a date is 31/03/2026 and a moment 31/03/2026 14:05.
 - In prose and headings, a date is 31 March 2026 (no leading zero: 1 December 2026).
 - A choice prints its label, a yes/no field Yes or No, a related record its name.
+- A person is their full name, else their username; a change nobody made (an import from the command
+  line, a management command, a migration) is "the action tracker's".
 
 Template filters of the same names are in lscb/platform/templatetags/govuk.py.
 """
@@ -13,6 +15,7 @@ import datetime
 from django.utils import timezone
 
 NONE = "(none)"
+SYSTEM = "the action tracker"
 MONTHS = (
     "January",
     "February",
@@ -54,6 +57,13 @@ def long_date(value) -> str:
         moment = local(value)
         return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} at {moment:%H:%M}"
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def person(user) -> str:
+    """Who did something: imports, commands and migrations change records with no user, so None is the system."""
+    if user is None:
+        return SYSTEM
+    return user.get_full_name() or user.get_username()
 
 
 def show(value, field=None) -> str:

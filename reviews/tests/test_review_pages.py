@@ -38,7 +38,7 @@ def test_the_review_page_groups_by_agency_in_number_order(client, manager, plan)
         "Agency A (Children's Social Care)",
         None,
     ]
-    assert [r.number for r in groups[0].recommendations] == ["6.9", "6.10"]
+    assert [r.recommendation.number for r in groups[0].recommendations] == ["6.9", "6.10"]
     assert [(g.done, g.total) for g in groups] == [(1, 2), (1, 2), (0, 1)]
     html = response.content.decode()
     assert "1. Agency B (Police)" in html and "3. Board-wide and national" in html

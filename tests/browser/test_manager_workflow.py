@@ -7,6 +7,7 @@ screenshotted to var/screenshots/manager-*.png.
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from actions.choices import ActionStatus
 from actions.models import Action
@@ -31,7 +32,7 @@ def board(transactional_db):
     csc = AgencyFactory(name="Children's Social Care", short_name="CSC")
     ThemeFactory(name="Information sharing")
     review = ReviewFactory(slug="child-b", subject="Child B", title="Child B: child safeguarding practice review")
-    today = datetime.date.today()
+    today = timezone.localdate()
     rows = [
         (csc, "1.1", "Revise the home visit template.", ActionStatus.IN_PROGRESS, today + datetime.timedelta(days=90)),
         (

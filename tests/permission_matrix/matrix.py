@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
@@ -26,8 +27,6 @@ from tests.permission_matrix.world import World
 
 PERSONAS = ("manager", "chair", "lead_a", "lead_b", "outsider", "anonymous")
 PASSWORD = "correct-horse-battery"  # tests/factories.py
-TODAY = datetime.date.today()
-NEXT_MONTH = TODAY + datetime.timedelta(days=30)
 
 # URL names in the matrix that another branch wires. A name here may be missing from the URLconf
 # without failing the suite; once it is wired it is tested like any other, and
@@ -153,13 +152,13 @@ def evidence_form(world: World) -> dict:
     return {
         "title": "Matrix evidence",
         "narrative": "",
-        "produced_on": TODAY.isoformat(),
+        "produced_on": timezone.localdate().isoformat(),
         "files": [samples.upload("report.pdf")],
     }
 
 
 def event_form(world: World) -> dict:
-    return {"title": "Autumn challenge", "held_on": TODAY.isoformat(), "chair": "Priya Anand"}
+    return {"title": "Autumn challenge", "held_on": timezone.localdate().isoformat(), "chair": "Priya Anand"}
 
 
 def challenge_form(world: World) -> dict:
@@ -324,7 +323,7 @@ ACTIONS = [
         "200 403 200 404 404 302",
         "302* 403 302* 404 404 302",
         kwargs=action_a,
-        data=lambda world: {"written_on": TODAY.strftime("%d/%m/%Y"), "text": "Matrix progress."},
+        data=lambda world: {"written_on": timezone.localdate().strftime("%d/%m/%Y"), "text": "Matrix progress."},
         wrote=lambda world: ProgressUpdate.objects.filter(action=world.action_a, text="Matrix progress.").exists(),
     ),
 ]
@@ -367,7 +366,11 @@ EVIDENCE = [
         "200 403 403 404 404 302",
         "302* 403 403 404 404 302",
         kwargs=action_a,
-        data=lambda world: {"level": "assured", "statement": "Assured by the matrix.", "judged_on": TODAY.isoformat()},
+        data=lambda world: {
+            "level": "assured",
+            "statement": "Assured by the matrix.",
+            "judged_on": timezone.localdate().isoformat(),
+        },
         wrote=lambda world: AssuranceJudgement.objects.filter(statement="Assured by the matrix.").exists(),
     ),
     Case("assurance:lead-home", "403 403 200 200 403 302", "403 403 405 405 403 302"),
@@ -383,7 +386,7 @@ REQUESTS = [
         data=lambda world: {
             "subject": "Matrix request",
             "message": "",
-            "due_on": NEXT_MONTH.isoformat(),
+            "due_on": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
             "actions": [world.action_a.pk],
         },
         wrote=lambda world: AssuranceRequest.objects.filter(subject="Matrix request").exists(),
@@ -394,7 +397,11 @@ REQUESTS = [
         "200 403 403 404 404 302",
         "302* 403 403 404 404 302",
         kwargs=request_a,
-        data=lambda world: {"chased_on": TODAY.isoformat(), "method": "Telephone", "note": "Rang the lead."},
+        data=lambda world: {
+            "chased_on": timezone.localdate().isoformat(),
+            "method": "Telephone",
+            "note": "Rang the lead.",
+        },
         wrote=lambda world: Chase.objects.filter(request=world.request, note="Rang the lead.").exists(),
     ),
     Case(

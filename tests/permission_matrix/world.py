@@ -11,6 +11,8 @@ and child-q has a plan import on record. All names are fictional.
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from actions import services as action_services
 from actions.models import Action, ProgressUpdate
 from assurance import services as assurance_services
@@ -20,8 +22,10 @@ from assurance.tests import samples
 from reviews.models import Agency, PlanImport, Recommendation, Review, Theme
 from tests.factories import ActionFactory, RecommendationFactory, ReviewFactory, ThemeFactory
 
-TODAY = datetime.date.today()
-YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+def yesterday() -> datetime.date:
+    """Evaluated when the world is built, not when this module is imported: a run may cross midnight."""
+    return timezone.localdate() - datetime.timedelta(days=1)
 
 
 @dataclass(repr=False)
@@ -64,7 +68,7 @@ def _evidence(action: Action, user, title: str, file_name: str) -> Evidence:
         user,
         title=title,
         narrative="Fictional evidence for the permission matrix.",
-        produced_on=YESTERDAY,
+        produced_on=yesterday(),
         files=[uploads.inspect_upload(samples.upload(file_name))],
     )
 
@@ -72,18 +76,18 @@ def _evidence(action: Action, user, title: str, file_name: str) -> Evidence:
 def _assurance_records(world: dict) -> dict:
     manager, agency_a, action_a = world["personas"]["manager"], world["agency_a"], world["action_a"]
     judgement = assurance_services.record_judgement(
-        action_a, manager, level="partial", statement="The board has been partly assured.", judged_on=YESTERDAY
+        action_a, manager, level="partial", statement="The board has been partly assured.", judged_on=yesterday()
     )
     # Sent a month ago, due yesterday, no reply: "no response", so it can be chased and closed.
     request = AssuranceRequest.objects.create(
         agency=agency_a,
         subject="Assurance on 1.1",
-        sent_on=YESTERDAY - datetime.timedelta(days=30),
-        due_on=YESTERDAY,
+        sent_on=yesterday() - datetime.timedelta(days=30),
+        due_on=yesterday(),
         sent_by=manager,
     )
     request.actions.set([action_a])
-    event = ChallengeEvent.objects.create(title="Spring challenge", held_on=YESTERDAY, chair="Priya Anand")
+    event = ChallengeEvent.objects.create(title="Spring challenge", held_on=yesterday(), chair="Priya Anand")
     event.agencies_invited.set([agency_a])
     challenge = Challenge.objects.create(event=event, action=action_a, challenge="How do you know it works?")
     return {"judgement": judgement, "request": request, "event": event, "challenge": challenge}
@@ -96,7 +100,7 @@ def build_world(personas: dict, agency_a: Agency, agency_b: Agency, review: Revi
     rec_r = RecommendationFactory(review=review_a, agency=agency_a, number="1.1", text="Agency A should audit.")
     action_r = ActionFactory(recommendation=rec_r, description="Audit supervision records.")
     progress = action_services.add_progress(
-        action_a.pk, user=personas["lead_a"], text="Template drafted.", written_on=YESTERDAY
+        action_a.pk, user=personas["lead_a"], text="Template drafted.", written_on=yesterday()
     )
     # Evidence first: submitting evidence marks the action's open requests answered.
     evidence_a = _evidence(action_a, personas["lead_a"], "Visit template v2", "report.pdf")

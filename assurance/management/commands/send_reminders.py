@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from actions.choices import OPEN_STATUSES
+from actions.choices import AMBER_WINDOW_DAYS
 from actions.models import Action
 from assurance import emails
 from assurance.models import AssuranceRequest, Evidence, ReminderDigest
@@ -25,7 +25,6 @@ from reviews import roles
 from reviews.models import Agency
 
 log = logging.getLogger(__name__)
-WINDOW_DAYS = 14
 KINDS = ("overdue", "due", "returned", "requests")
 
 
@@ -33,9 +32,8 @@ def agency_sections(agency_ids: set[int], today: datetime.date) -> dict[int, dic
     """What each agency must hear about, in three queries whatever the number of leads."""
     sections = {pk: {kind: [] for kind in KINDS} for pk in agency_ids}
     actions = (
-        Action.objects.filter(
-            agency__in=agency_ids, status__in=OPEN_STATUSES, due_date__lte=today + datetime.timedelta(days=WINDOW_DAYS)
-        )
+        Action.objects.to_do(today)
+        .filter(agency__in=agency_ids)
         .select_related("recommendation__review")
         .order_by("due_date", "pk")
     )
@@ -52,7 +50,10 @@ def agency_sections(agency_ids: set[int], today: datetime.date) -> dict[int, dic
 
 
 class Command(BaseCommand):
-    help = "Email each agency lead one daily digest: actions due within 14 days, overdue, evidence returned, requests."
+    help = (
+        f"Email each agency lead one daily digest: actions overdue or due within {AMBER_WINDOW_DAYS} days "
+        "(the lead's home page's to-do list), evidence returned, requests."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Print the digests; send and record nothing.")
@@ -94,7 +95,7 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} digest(s) could not be sent; they will be retried on the next run.")
 
     def send(self, lead, digest: list[dict], today: datetime.date, dry_run: bool) -> int:
-        email = emails.reminder_email(lead, {"sections": digest, "window": WINDOW_DAYS})
+        email = emails.reminder_email(lead, {"sections": digest, "window": AMBER_WINDOW_DAYS})
         counts = {kind: sum(len(section[kind]) for section in digest) for kind in KINDS}
         if dry_run:
             self.stdout.write(f"--- To {lead.email} ({counts}) ---\n{email.body}")

@@ -147,28 +147,6 @@ def test_the_security_log_is_in_the_managers_navigation_only(client, manager, ch
     assert f'href="{URL}"' not in client_for(client, chair).get("/dashboard/").content.decode()
 
 
-def test_record_event_is_the_call_for_evidence_downloads(rf, lead_a, caplog):
-    """The evidence download view (assurance/) records each download with this call; it needs no lscb models."""
-    import json
-    import logging
-
-    from lscb.platform.security import EventKind, record_event
-
-    logger = logging.getLogger("lscb.security")
-    logger.addHandler(caplog.handler)
-    try:
-        request = rf.get("/evidence/7/download/", REMOTE_ADDR="203.0.113.9")
-        request.user = lead_a
-        record_event(request, EventKind.EVIDENCE_DOWNLOAD, evidence=7, file=12)
-    finally:
-        logger.removeHandler(caplog.handler)
-    line = json.loads(caplog.records[-1].getMessage())
-    assert line["kind"] == "evidence_download" and line["user_id"] == lead_a.pk
-    assert line["ip_address"] == "203.0.113.9" and line["details"] == {"evidence": 7, "file": 12}
-    event = SecurityEvent.objects.get(kind="evidence_download")
-    assert (event.user, event.path, event.details) == (lead_a, "/evidence/7/download/", {"evidence": 7, "file": 12})
-
-
 def test_the_recorder_imports_no_app_models():
     import ast
     from pathlib import Path

@@ -1,15 +1,13 @@
 """The security log: sign-ins, refusals, downloads and other sensitive events.
 
 Like reviews.roles, this module imports no app models, so every layer may call
-it. The evidence download view (assurance/) records a download with::
+it. assurance.services.record_download, which the evidence download view calls, records each download with::
 
-    from lscb.platform.security import EventKind, record_event
-
-    record_event(request, EventKind.EVIDENCE_DOWNLOAD, evidence=evidence.pk, action=evidence.action_id)
+    record_event(request, EventKind.EVIDENCE_DOWNLOAD, evidence=evidence.pk, file=file.pk, action=evidence.action_id)
 
 Each event becomes one JSON line on the `lscb.platform.security` logger (for the
 service's journal or a SIEM) and, through the `security_event` signal that
-lscb/signals.py receives, a SecurityEvent row that managers read at
+lscb/platform/security/receivers.py receives, a SecurityEvent row that managers read at
 /audit/security/.
 """
 

@@ -1,7 +1,7 @@
 """The platform's template library: values printed one way (lscb/platform/values.py) and GOV.UK form widgets.
 
 `{{ action.due_date|short_date }}` (31/03/2026), `{{ review.published_on|long_date }}` (31 March 2026),
-`{{ action.lead_officer|or_none }}` ("(none)").
+`{{ action.lead_officer|or_none }}` ("(none)"), `{{ update.author|person }}` (a name, or "the action tracker").
 """
 
 from django import template
@@ -26,6 +26,12 @@ def long_date(value) -> str:
 def or_none(value) -> str:
     """The value, or "(none)" when there is nothing to show."""
     return values.NONE if values.is_empty(value) else value
+
+
+@register.filter
+def person(user) -> str:
+    """Who did something, by name; "the action tracker" when no person did (`|person|capfirst` in a table cell)."""
+    return values.person(user)
 
 
 _BASE_CLASS = {"textarea": "govuk-textarea", "select": "govuk-select"}
