@@ -7,23 +7,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from actions import scope
 from actions.models import Action
 from lscb.platform.pagination import ForgivingPaginationMixin
-from reviews import permissions, roles
+from lscb.platform.permissions import PermissionRequiredMixin, may
 from reviews.filters import ReviewFilterSet
-from reviews.models import Agency, Recommendation, Review
-from reviews.views import scoped_recommendation, scoped_review
+from reviews.models import Agency, PlanImport, Recommendation, Review
 
 
-class ReviewListView(ForgivingPaginationMixin, ListView):
+class ReviewListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
+    permission = "board.browse"
     template_name = "board/review_list.html"
     context_object_name = "reviews"
     paginate_by = 25
 
     def get_filterset(self) -> ReviewFilterSet:
-        return ReviewFilterSet(self.request.GET or None, queryset=Review.objects.for_user(self.request.user))
+        return ReviewFilterSet(self.request.GET or None, queryset=scope.reviews_for(self.request.user))
 
     def get_queryset(self) -> QuerySet:
         self.filterset = self.get_filterset()
@@ -38,7 +40,7 @@ class ReviewListView(ForgivingPaginationMixin, ListView):
             filterset=self.filterset,
             form=self.filterset.form,
             rows=[(review, progress.get(review.pk, (0, 0))) for review in context["reviews"]],
-            can_manage=permissions.can_manage_plan(self.request.user),
+            can_manage=may(self.request.user, "reviews.manage_plan"),
         )
         return context
 
@@ -89,18 +91,23 @@ def agency_groups(recommendations) -> list[AgencyGroup]:
     return list(groups.values())
 
 
-class ReviewDetailView(DetailView):
+class ReviewDetailView(PermissionRequiredMixin, DetailView):
+    permission = "board.view"
+    methods_first = True
     template_name = "board/review_detail.html"
     context_object_name = "review"
 
+    def get_permission_object(self) -> Review:
+        return get_object_or_404(scope.reviews_for(self.request.user), slug=self.kwargs["slug"])
+
     def get_object(self, queryset=None) -> Review:
-        return scoped_review(self.request.user, self.kwargs["slug"])
+        return self.permission_object
 
     def get_recommendations(self) -> QuerySet:
         user = self.request.user
         actions = Action.objects.for_user(user).select_related("agency").order_by("pk")
         return (
-            Recommendation.objects.for_user(user)
+            scope.recommendations_for(user)
             .filter(review=self.object)
             .select_related("agency")
             .prefetch_related(Prefetch("actions", queryset=actions))
@@ -111,28 +118,36 @@ class ReviewDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         groups = agency_groups(self.get_recommendations())
-        sees_all = roles.sees_whole_board(user)
+        can_print_whole = may(user, "actions.print_plan", None)
         context.update(
             groups=groups,
             total=sum(group.total for group in groups),
             done=sum(group.done for group in groups),
-            can_manage=permissions.can_manage_plan(user),
-            can_print_whole=permissions.can_print_plan(user),
+            can_manage=may(user, "reviews.manage_plan"),
+            can_print_whole=can_print_whole,
             extract_agencies=[]
-            if sees_all
-            else [g.agency for g in groups if g.agency and permissions.leads(user, g.agency.pk)],
-            plan_imports=list(self.object.plan_imports.select_related("imported_by")) if sees_all else [],
-            sees_all=sees_all,
+            if can_print_whole
+            else [g.agency for g in groups if g.agency and may(user, "actions.print_plan", g.agency)],
+            plan_imports=list(
+                PlanImport.objects.for_user(user).filter(review=self.object).select_related("imported_by")
+            ),
+            sees_all=may(user, "board.see_audit"),
         )
         return context
 
 
-class RecommendationDetailView(DetailView):
+class RecommendationDetailView(PermissionRequiredMixin, DetailView):
+    permission = "board.view"
+    methods_first = True
     template_name = "board/recommendation_detail.html"
     context_object_name = "recommendation"
 
+    def get_permission_object(self) -> Recommendation:
+        recommendations = scope.recommendations_for(self.request.user).select_related("review", "agency")
+        return get_object_or_404(recommendations, review__slug=self.kwargs["slug"], pk=self.kwargs["pk"])
+
     def get_object(self, queryset=None) -> Recommendation:
-        return scoped_recommendation(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
+        return self.permission_object
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -141,6 +156,6 @@ class RecommendationDetailView(DetailView):
             review=self.object.review,
             actions=list(Action.objects.for_user(user).filter(recommendation=self.object).select_related("agency")),
             themes=list(self.object.themes.all()),
-            can_manage=permissions.can_manage_plan(user),
+            can_manage=may(user, "reviews.manage_plan"),
         )
         return context

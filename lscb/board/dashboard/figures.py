@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from actions.choices import DONE_STATUSES, ActionStatus, AssuranceLevel, Rag
 from actions.models import Action
+from actions.scope import recommendations_for, reviews_for
 from assurance.models import AssuranceJudgement
 from lscb.board.dashboard.parts import (
     COUNT_NAMES,
@@ -35,7 +36,7 @@ from lscb.board.dashboard.parts import (
     month_starts,
 )
 from reviews import roles
-from reviews.models import Agency, Recommendation, Review
+from reviews.models import Agency, Review
 
 AWAITING_EVIDENCE = ActionStatus.COMPLETED
 CACHE_VERSION = 3  # bump when Dashboard's shape changes
@@ -289,7 +290,7 @@ def user_scope(user, reviews: list[Review]) -> Scope:
         review_ids={review.pk for review in reviews},
         actions=Action.objects.for_user(user),
         # The whole board needs no scoping subquery; the heat map then counts straight from the themes table.
-        recommendations=None if whole_board else Recommendation.objects.for_user(user),
+        recommendations=None if whole_board else recommendations_for(user),
         judgements=AssuranceJudgement.objects.for_user(user),
     )
 
@@ -323,7 +324,7 @@ def build(user, review_slug: str = "", today: datetime.date | None = None, stamp
     today = today or timezone.localdate()
     if not roles.role_names(user):
         return Dashboard(has_role=False)
-    reviews = list(Review.objects.for_user(user))
+    reviews = list(reviews_for(user))
     board = Dashboard(has_role=True, reviews=reviews, review_param=review_slug)
     if review_slug:
         board.review = next((r for r in reviews if r.slug == review_slug), None)
