@@ -232,7 +232,7 @@ class EvidenceWithdrawView(PermissionRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         services.withdraw_evidence(self.evidence, request.user)
         messages.success(request, f"Evidence “{self.evidence.title}” withdrawn. It is kept in the record.")
-        if may(request.user, "board.see_audit"):  # the board keeps seeing withdrawn evidence
+        if Evidence.objects.for_user(request.user).filter(pk=self.evidence.pk).exists():  # the board's, still
             return redirect("assurance:evidence-detail", pk=self.evidence.pk)
         return redirect("assurance:lead-home")
 

@@ -35,6 +35,7 @@ from lscb.board.dashboard.parts import (
     count_parts,
     month_starts,
 )
+from lscb.platform.permissions import may
 from reviews import roles
 from reviews.models import Agency, Review
 
@@ -300,7 +301,7 @@ def cached_build(user, review_slug: str = "") -> Dashboard:
 
     When something has changed, build() still takes each unchanged review's counts from the cache.
     """
-    if not roles.role_names(user):
+    if not may(user, "board.view"):
         return Dashboard(has_role=False)
     today = timezone.localdate()
     stamp = board_stamp()
@@ -322,7 +323,7 @@ def build(user, review_slug: str = "", today: datetime.date | None = None, stamp
     agency names. With `stamp`, unchanged reviews' counts come from the cache.
     """
     today = today or timezone.localdate()
-    if not roles.role_names(user):
+    if not may(user, "board.view"):
         return Dashboard(has_role=False)
     reviews = list(reviews_for(user))
     board = Dashboard(has_role=True, reviews=reviews, review_param=review_slug)
