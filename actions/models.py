@@ -46,6 +46,10 @@ class ActionQuerySet(models.QuerySet):
             return self
         return self.filter(agency__in=roles.lead_agency_ids(user))
 
+    def with_recommendation(self):
+        """What an action's pages show beside it: its recommendation, review and agencies."""
+        return self.select_related("recommendation__review", "recommendation__agency", "agency")
+
     def overdue(self, today: datetime.date | None = None):
         today = today or timezone.localdate()
         return self.filter(status__in=OPEN_STATUSES, due_date__lt=today)

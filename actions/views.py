@@ -28,12 +28,13 @@ SORT_HEADERS = [
 ]
 
 
-def action_in_scope(view) -> Action:
-    """The action in the URL if the user may see it (404 otherwise), with what its pages show alongside it."""
-    actions = Action.objects.for_user(view.request.user).select_related(
-        "recommendation__review", "recommendation__agency", "agency"
-    )
-    return get_object_or_404(actions, pk=view.kwargs["pk"])
+class ActionInScopeMixin(PermissionRequiredMixin):
+    """The action in the URL, if the user may see it (404 otherwise), as self.action."""
+
+    def get_permission_object(self) -> Action:
+        actions = Action.objects.for_user(self.request.user).with_recommendation()
+        self.action = get_object_or_404(actions, pk=self.kwargs["pk"])
+        return self.action
 
 
 class ActionListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
@@ -123,17 +124,14 @@ def filter_context(request, filterset: ActionFilterSet) -> dict:
     }
 
 
-class ActionDetailView(PermissionRequiredMixin, DetailView):
+class ActionDetailView(ActionInScopeMixin, DetailView):
     permission = "board.view"
     methods_first = True
     template_name = "actions/action_detail.html"
     context_object_name = "action"
 
-    def get_permission_object(self) -> Action:
-        return action_in_scope(self)
-
     def get_object(self, queryset=None) -> Action:
-        return self.permission_object
+        return self.action
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -145,14 +143,10 @@ class ActionDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class ActionChangeMixin(PermissionRequiredMixin):
+class ActionChangeMixin(ActionInScopeMixin):
     """The action in the URL (404 outside the user's scope), then the view's named permission (403)."""
 
     permission = "actions.change_action"
-
-    def get_permission_object(self) -> Action:
-        self.action = action_in_scope(self)
-        return self.action
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

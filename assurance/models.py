@@ -25,6 +25,10 @@ class EvidenceQuerySet(models.QuerySet):
             return self
         return self.filter(action__agency__in=roles.lead_agency_ids(user), withdrawn=False)
 
+    def with_action(self):
+        """What the evidence pages show beside it: its action, the action's review and agency, and who."""
+        return self.select_related("action__recommendation__review", "action__agency", "uploaded_by", "reviewed_by")
+
 
 class Evidence(models.Model):
     """Something an agency sends the board to show an action is done: a policy, an audit, a letter."""

@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from actions.choices import AMBER_WINDOW_DAYS, DONE_STATUSES, OPEN_STATUSES
 from actions.models import Action
+from actions.views import ActionInScopeMixin
 from assurance import services, uploads
 from assurance.forms import EvidenceForm, EvidenceReviewForm, JudgementForm
 from assurance.models import AssuranceRequest, Evidence, EvidenceDownload, EvidenceFile
@@ -88,22 +89,17 @@ def _lead_evidence(agency_ids):
     )
 
 
-def action_in_scope(view) -> Action:
-    """The action in the URL, if the user may see it (404 otherwise)."""
-    actions = Action.objects.for_user(view.request.user).select_related("recommendation__review", "agency")
-    return get_object_or_404(actions, pk=view.kwargs["pk"])
+class EvidenceInScopeMixin(PermissionRequiredMixin):
+    """The evidence in the URL, if the user may see it (404 otherwise, whatever the method), as self.evidence."""
 
-
-def evidence_in_scope(view) -> Evidence:
-    """The evidence in the URL, if the user may see it (404 otherwise; withdrawn evidence is the board's)."""
-    evidence = Evidence.objects.for_user(view.request.user).select_related(
-        "action__recommendation__review", "action__agency", "uploaded_by", "reviewed_by"
-    )
-    return get_object_or_404(evidence, pk=view.kwargs["pk"])
+    def get_permission_object(self) -> Evidence:
+        evidence = Evidence.objects.for_user(self.request.user).with_action()
+        self.evidence = get_object_or_404(evidence, pk=self.kwargs["pk"])
+        return self.evidence
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class EvidenceCreateView(PermissionRequiredMixin, TemplateView):
+class EvidenceCreateView(ActionInScopeMixin, TemplateView):
     """Upload evidence. The body is checked against the upload limits before it is read.
 
     CSRF is checked by hand (csrf_protect, below) AFTER our size-limit upload
@@ -113,10 +109,6 @@ class EvidenceCreateView(PermissionRequiredMixin, TemplateView):
 
     permission = "assurance.upload_evidence"
     template_name = "assurance/evidence_form.html"
-
-    def get_permission_object(self) -> Action:
-        self.action = action_in_scope(self)
-        return self.action
 
     def post(self, request, *args, **kwargs):
         refusal = uploads.body_too_large(request)
@@ -158,13 +150,9 @@ class EvidenceCreateView(PermissionRequiredMixin, TemplateView):
         return redirect("assurance:evidence-detail", pk=evidence.pk)
 
 
-class EvidenceDetailView(PermissionRequiredMixin, TemplateView):
+class EvidenceDetailView(EvidenceInScopeMixin, TemplateView):
     permission = "board.view"
     template_name = "assurance/evidence_detail.html"
-
-    def get_permission_object(self) -> Evidence:
-        self.evidence = evidence_in_scope(self)  # out of scope: 404, whatever the method
-        return self.evidence
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -187,16 +175,12 @@ class EvidenceDetailView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
-class EvidenceReviewView(PermissionRequiredMixin, FormView):
+class EvidenceReviewView(EvidenceInScopeMixin, FormView):
     """The business manager accepts evidence or returns it asking for more."""
 
     permission = "assurance.judge"
     template_name = "assurance/evidence_review.html"
     form_class = EvidenceReviewForm
-
-    def get_permission_object(self) -> Evidence:
-        self.evidence = evidence_in_scope(self)
-        return self.evidence
 
     def check_state(self, evidence: Evidence) -> None:
         if evidence.withdrawn:
@@ -216,15 +200,11 @@ class EvidenceReviewView(PermissionRequiredMixin, FormView):
         return redirect("assurance:evidence-detail", pk=evidence.pk)
 
 
-class EvidenceWithdrawView(PermissionRequiredMixin, TemplateView):
+class EvidenceWithdrawView(EvidenceInScopeMixin, TemplateView):
     """Withdraw evidence: the manager, or the lead who uploaded it, while the board has not accepted it."""
 
     permission = "assurance.withdraw_evidence"
     template_name = "assurance/evidence_withdraw.html"
-
-    def get_permission_object(self) -> Evidence:
-        self.evidence = evidence_in_scope(self)
-        return self.evidence
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(evidence=self.evidence, **kwargs)
@@ -262,16 +242,12 @@ def evidence_download(request, evidence_file: EvidenceFile, pk: int):
     return response
 
 
-class JudgementCreateView(PermissionRequiredMixin, FormView):
+class JudgementCreateView(ActionInScopeMixin, FormView):
     """Record the board's assurance judgement on one action (business manager only)."""
 
     permission = "assurance.judge"
     template_name = "assurance/judgement_form.html"
     form_class = JudgementForm
-
-    def get_permission_object(self) -> Action:
-        self.action = action_in_scope(self)
-        return self.action
 
     def get_initial(self):
         return {"level": self.action.assurance_level, "judged_on": timezone.localdate()}
