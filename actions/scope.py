@@ -18,17 +18,18 @@ from reviews.models import Recommendation, Review
 
 def reviews_for(user) -> QuerySet:
     """Reviews the user may see: reviews' own scope, or where one of the user's agencies holds an action."""
-    if roles.sees_whole_board(user):
-        return Review.objects.all()
-    own = Review.objects.for_user(user).values("pk")
-    held = Action.objects.for_user(user).values("review")
-    return Review.objects.filter(Q(pk__in=own) | Q(pk__in=held))
+    return _with_actions_held(Review, user, "review")
 
 
 def recommendations_for(user) -> QuerySet:
     """Recommendations the user may see: addressed to the user's agencies, or holding one of their actions."""
+    return _with_actions_held(Recommendation, user, "recommendation")
+
+
+def _with_actions_held(model, user, action_field: str) -> QuerySet:
+    """reviews' own scope of `model`, OR'ed with the rows the user's actions point at through `action_field`."""
     if roles.sees_whole_board(user):
-        return Recommendation.objects.all()
-    own = Recommendation.objects.for_user(user).values("pk")
-    held = Action.objects.for_user(user).values("recommendation")
-    return Recommendation.objects.filter(Q(pk__in=own) | Q(pk__in=held))
+        return model.objects.all()
+    own = model.objects.for_user(user).values("pk")
+    held = Action.objects.for_user(user).values(action_field)
+    return model.objects.filter(Q(pk__in=own) | Q(pk__in=held))

@@ -46,6 +46,7 @@ def action_assurance_panel(context, action) -> dict:
         "challenges": list(Challenge.objects.filter(action=action).select_related("event")),
         "can_upload": may(user, "assurance.upload_evidence", action),
         "can_judge": may(user, "assurance.judge", action),
+        # Every piece is this action's evidence, so the answer is the same for each (and asks no query).
         "can_download": all(may(user, "assurance.download_evidence", piece) for piece in evidence),
     }
 
