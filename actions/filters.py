@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
+from actions import scope
 from actions.choices import ActionStatus, AssuranceLevel, Rag
 from actions.models import Action, ProgressUpdate
 from reviews.forms import IdsWithinDatabaseIntegersMixin
@@ -53,7 +54,7 @@ class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 def reviews_for(request) -> QuerySet:
-    return Review.objects.for_user(request.user) if request else Review.objects.none()
+    return scope.reviews_for(request.user) if request else Review.objects.none()
 
 
 def agencies_for(request) -> QuerySet:

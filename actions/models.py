@@ -46,6 +46,10 @@ class ActionQuerySet(models.QuerySet):
             return self
         return self.filter(agency__in=roles.lead_agency_ids(user))
 
+    def with_recommendation(self):
+        """What an action's pages show beside it: its recommendation, review and agencies."""
+        return self.select_related("recommendation__review", "recommendation__agency", "agency")
+
     def overdue(self, today: datetime.date | None = None):
         today = today or timezone.localdate()
         return self.filter(status__in=OPEN_STATUSES, due_date__lt=today)
@@ -158,6 +162,14 @@ class Action(models.Model):
         return self.status in DONE_STATUSES
 
 
+class ProgressUpdateQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The progress of the actions the user may see."""
+        if roles.sees_whole_board(user):
+            return self
+        return self.filter(action__agency__in=roles.lead_agency_ids(user))
+
+
 class ProgressUpdate(models.Model):
     """A dated note of what an agency has done on an action. Updates are added, never overwritten."""
 
@@ -167,6 +179,8 @@ class ProgressUpdate(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-written_on", "-created_at", "-pk"]

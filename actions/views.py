@@ -1,22 +1,21 @@
 """The action list, the action page and the manager's and agency leads' changes to actions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, FormView, ListView
 
-from actions import exports, services
+from actions import exports, scope, services
 from actions.choices import RAG_MEANING, ActionStatus, AssuranceLevel, Rag
 from actions.filters import SORT_CHOICES, SORTS, ActionFilterSet
 from actions.forms import ActionForm, ProgressForm, StatusForm
 from actions.models import Action
 from lscb.platform.locking import StaleEdit
 from lscb.platform.pagination import ForgivingPaginationMixin
-from reviews import permissions
-from reviews.models import Agency, Recommendation, Review, Theme
+from lscb.platform.permissions import PermissionRequiredMixin
+from reviews.models import Agency, Recommendation, Theme
 
 # Column headings of the action list; a key makes the heading a sort link.
 SORT_HEADERS = [
@@ -29,15 +28,16 @@ SORT_HEADERS = [
 ]
 
 
-def scoped_action(user, pk: int) -> Action:
-    """The action if the user may see it (404 otherwise), with what its pages show alongside it."""
-    queryset = Action.objects.for_user(user).select_related(
-        "recommendation__review", "recommendation__agency", "agency"
-    )
-    return get_object_or_404(queryset, pk=pk)
+class ActionInScopeMixin(PermissionRequiredMixin):
+    """The action in the URL, if the user may see it (404 otherwise), as self.action."""
+
+    def get_permission_object(self) -> Action:
+        actions = Action.objects.for_user(self.request.user).with_recommendation()
+        self.action = get_object_or_404(actions, pk=self.kwargs["pk"])
+        return self.action
 
 
-class ActionListView(ForgivingPaginationMixin, ListView):
+class ActionListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
     """Every action the user may see, filtered by the one ActionFilterSet.
 
     An export (CSV, XLSX, PDF) is a branch of get() on the same FilterSet and queryset, as in
@@ -45,6 +45,7 @@ class ActionListView(ForgivingPaginationMixin, ListView):
     then write `self.get_queryset()`.
     """
 
+    permission = "board.browse"
     template_name = "actions/action_list.html"
     context_object_name = "actions"
     paginate_by = 50
@@ -108,7 +109,7 @@ def filter_context(request, filterset: ActionFilterSet) -> dict:
         "filterset": filterset,
         "form": filterset.form,
         "selected": selected,
-        "review_options": list(Review.objects.for_user(user).order_by("title").values_list("slug", "title")),
+        "review_options": list(scope.reviews_for(user).order_by("title").values_list("slug", "title")),
         "agency_options": [(str(pk), name) for pk, name in Agency.objects.for_user(user).values_list("pk", "name")],
         "theme_options": [(str(pk), name) for pk, name in Theme.objects.values_list("pk", "name")],
         "status_options": ActionStatus.choices,
@@ -123,37 +124,29 @@ def filter_context(request, filterset: ActionFilterSet) -> dict:
     }
 
 
-class ActionDetailView(DetailView):
+class ActionDetailView(ActionInScopeMixin, DetailView):
+    permission = "board.view"
+    methods_first = True
     template_name = "actions/action_detail.html"
     context_object_name = "action"
 
     def get_object(self, queryset=None) -> Action:
-        return scoped_action(self.request.user, self.kwargs["pk"])
+        return self.action
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
         context.update(
             recommendation=self.object.recommendation,
             review=self.object.recommendation.review,
             progress_updates=list(self.object.progress_updates.select_related("author")),
-            can_change=permissions.can_change_action(user, self.object),
-            can_add_progress=permissions.can_add_progress(user, self.object),
         )
         return context
 
 
-class ActionChangeMixin:
-    """Scoped fetch first (404 outside the user's scope), then the permission (403)."""
+class ActionChangeMixin(ActionInScopeMixin):
+    """The action in the URL (404 outside the user's scope), then the view's named permission (403)."""
 
-    def may(self, user, action: Action) -> bool:
-        return permissions.can_change_action(user, action)
-
-    def dispatch(self, request, *args, **kwargs):
-        self.action = scoped_action(request.user, kwargs["pk"])
-        if not self.may(request.user, self.action):
-            raise PermissionDenied("You may not change this action.")
-        return super().dispatch(request, *args, **kwargs)
+    permission = "actions.change_action"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -228,8 +221,7 @@ class ProgressCreateView(ActionChangeMixin, FormView):
     template_name = "actions/progress_form.html"
     form_class = ProgressForm
 
-    def may(self, user, action: Action) -> bool:
-        return permissions.can_add_progress(user, action)
+    permission = "actions.add_progress"
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -238,18 +230,17 @@ class ProgressCreateView(ActionChangeMixin, FormView):
         return HttpResponseRedirect(self.action.get_absolute_url())
 
 
-class ActionCreateView(FormView):
+class ActionCreateView(PermissionRequiredMixin, FormView):
     """Add an action to a recommendation (business manager only)."""
 
+    permission = "reviews.manage_plan"
     template_name = "actions/action_form.html"
     form_class = ActionForm
 
-    def dispatch(self, request, *args, **kwargs):
-        queryset = Recommendation.objects.for_user(request.user).select_related("review", "agency")
-        self.recommendation = get_object_or_404(queryset, pk=kwargs["recommendation_pk"])
-        if not permissions.can_manage_plan(request.user):
-            raise PermissionDenied("Only the business manager can add actions.")
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self) -> Recommendation:
+        recommendations = scope.recommendations_for(self.request.user).select_related("review", "agency")
+        self.recommendation = get_object_or_404(recommendations, pk=self.kwargs["recommendation_pk"])
+        return self.recommendation
 
     def get_initial(self):
         return {"agency": self.recommendation.agency_id}

@@ -10,42 +10,38 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
-from assurance import scoping
 from assurance.filters import ChallengeEventFilter
 from assurance.forms import ChallengeEventForm, ChallengeForm
 from assurance.models import Challenge, ChallengeEvent
 from assurance.templatetags.assurance_tags import action_url
 from lscb.platform.pagination import ForgivingPaginationMixin
-from reviews import permissions, roles
+from lscb.platform.permissions import PermissionRequiredMixin, may
 from reviews.models import Agency
 
 
-def visible_challenges(user, related: bool = True):
-    challenges = Challenge.objects.all()
-    if related:
-        challenges = challenges.select_related("action__recommendation__review", "action__agency")
-    if roles.sees_whole_board(user):
-        return challenges
-    return challenges.filter(action__agency__in=roles.lead_agency_ids(user))
+def challenges_shown(user):
+    """The user's challenges, with the action each is on, as the event's page lists them."""
+    return Challenge.objects.for_user(user).select_related("action__recommendation__review", "action__agency")
 
 
-class ChallengeListView(ForgivingPaginationMixin, ListView):
+class EventInScopeMixin(PermissionRequiredMixin):
+    def get_permission_object(self) -> ChallengeEvent:
+        self.event = get_object_or_404(ChallengeEvent.objects.for_user(self.request.user), pk=self.kwargs["pk"])
+        return self.event
+
+
+class ChallengeListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
+    permission = "board.view"
     template_name = "assurance/challenge_list.html"
     paginate_by = 50
     context_object_name = "events"
-
-    def dispatch(self, request, *args, **kwargs):
-        scoping.require_role(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         user = self.request.user
         queryset = ChallengeEvent.objects.for_user(user).prefetch_related(
             Prefetch("agencies_invited", queryset=Agency.objects.order_by("name")),
             Prefetch("agencies_attending", queryset=Agency.objects.order_by("name")),
-            Prefetch(
-                "challenges", queryset=visible_challenges(user, related=False).only("pk", "event_id"), to_attr="shown"
-            ),
+            Prefetch("challenges", queryset=Challenge.objects.for_user(user).only("pk", "event_id"), to_attr="shown"),
         )
         self.filterset = ChallengeEventFilter(self.request.GET, queryset=queryset, request=self.request)
         return self.filterset.qs if self.filterset.is_valid() else queryset.none()
@@ -55,23 +51,20 @@ class ChallengeListView(ForgivingPaginationMixin, ListView):
         query.pop("page", None)
         return super().get_context_data(
             filterset=self.filterset,
-            can_manage=permissions.can_judge_assurance(self.request.user),
+            can_manage=may(self.request.user, "assurance.judge"),
             query=query.urlencode(),
             **kwargs,
         )
 
 
-class ChallengeEventDetailView(TemplateView):
+class ChallengeEventDetailView(EventInScopeMixin, TemplateView):
+    permission = "board.view"
     template_name = "assurance/challenge_detail.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.event = scoping.event_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         event = self.event
-        challenges = list(visible_challenges(user).filter(event=event))
+        challenges = list(challenges_shown(user).filter(event=event))
         for challenge in challenges:
             challenge.action_href = action_url(challenge.action)
         return super().get_context_data(
@@ -79,18 +72,13 @@ class ChallengeEventDetailView(TemplateView):
             invited=list(event.agencies_invited.order_by("name")),
             attending=list(event.agencies_attending.order_by("name")),
             challenges=challenges,
-            can_manage=permissions.can_judge_assurance(user),
+            can_manage=may(user, "assurance.judge", event),
             **kwargs,
         )
 
 
-class ManagerFormMixin:
-    def dispatch(self, request, *args, **kwargs):
-        scoping.require_manager(request.user)
-        return super().dispatch(request, *args, **kwargs)
-
-
-class EventFormMixin(ManagerFormMixin):
+class EventFormMixin(PermissionRequiredMixin):
+    permission = "assurance.judge"
     template_name = "assurance/challenge_event_form.html"
     form_class = ChallengeEventForm
 
@@ -104,24 +92,17 @@ class ChallengeEventCreateView(EventFormMixin, CreateView):
     pass
 
 
-class ChallengeEventUpdateView(EventFormMixin, UpdateView):
-    def dispatch(self, request, *args, **kwargs):
-        self.event = scoping.event_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
+class ChallengeEventUpdateView(EventInScopeMixin, EventFormMixin, UpdateView):
     def get_object(self, queryset=None):
         return self.event
 
 
-class ChallengeFormMixin(ManagerFormMixin):
+class ChallengeFormMixin(EventInScopeMixin):
     """Raise a challenge on one action at an event; its response and outcome can be filled in later."""
 
+    permission = "assurance.judge"
     template_name = "assurance/challenge_form.html"
     form_class = ChallengeForm
-
-    def dispatch(self, request, *args, **kwargs):
-        self.event = scoping.event_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "event": self.event}
@@ -142,4 +123,4 @@ class ChallengeCreateView(ChallengeFormMixin, CreateView):
 
 class ChallengeUpdateView(ChallengeFormMixin, UpdateView):
     def get_object(self, queryset=None):
-        return get_object_or_404(visible_challenges(self.request.user).filter(event=self.event), pk=self.kwargs["cpk"])
+        return get_object_or_404(challenges_shown(self.request.user).filter(event=self.event), pk=self.kwargs["cpk"])

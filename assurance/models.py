@@ -19,9 +19,15 @@ __all__ = ["AssuranceLevel"]
 
 class EvidenceQuerySet(models.QuerySet):
     def for_user(self, user):
+        """The board (manager and chair) sees all evidence, withdrawn evidence too, as history; an agency
+        lead sees their own agencies' evidence while it is not withdrawn."""
         if roles.sees_whole_board(user):
             return self
-        return self.filter(action__agency__in=roles.lead_agency_ids(user))
+        return self.filter(action__agency__in=roles.lead_agency_ids(user), withdrawn=False)
+
+    def with_action(self):
+        """What the evidence pages show beside it: its action, the action's review and agency, and who."""
+        return self.select_related("action__recommendation__review", "action__agency", "uploaded_by", "reviewed_by")
 
 
 class Evidence(models.Model):
@@ -66,6 +72,21 @@ def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
+class EvidenceFileQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Files of the evidence the user may see. Withdrawn files stay listed for the board as history,
+        and vanish for agency leads."""
+        if roles.sees_whole_board(user):
+            return self
+        return self.filter(evidence__in=Evidence.objects.for_user(user), withdrawn=False)
+
+    def for_download(self, user):
+        """Files the user may fetch: a withdrawn file, or a file of withdrawn evidence, is the business
+        manager's alone; to everyone else it is not there (404), though the chair still sees it listed."""
+        files = self.for_user(user)
+        return files if roles.is_manager(user) else files.filter(withdrawn=False, evidence__withdrawn=False)
+
+
 class EvidenceFile(models.Model):
     """One file attached to a piece of evidence, stored under a random name with its checksum."""
 
@@ -78,6 +99,8 @@ class EvidenceFile(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     withdrawn = models.BooleanField(default=False)
     history = HistoricalRecords()
+
+    objects = EvidenceFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -186,6 +209,14 @@ class AssuranceRequest(models.Model):
         return self.State(self.state).label
 
 
+class ChaseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The chasers of the requests the user may see."""
+        if roles.sees_whole_board(user):
+            return self
+        return self.filter(request__agency__in=roles.lead_agency_ids(user))
+
+
 class Chase(models.Model):
     """A reminder sent to an agency that has not answered an assurance request."""
 
@@ -202,6 +233,8 @@ class Chase(models.Model):
     chased_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     emailed_to = models.TextField(blank=True, help_text="The leads this chaser was emailed to, if any.")
     history = HistoricalRecords()
+
+    objects = ChaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-chased_on", "-pk"]
@@ -239,6 +272,14 @@ class ChallengeEvent(models.Model):
         return f"{self.title} ({self.held_on:%d/%m/%Y})"
 
 
+class ChallengeQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The board sees every challenge; an agency lead sees the challenges on their own agencies' actions."""
+        if roles.sees_whole_board(user):
+            return self
+        return self.filter(action__agency__in=roles.lead_agency_ids(user))
+
+
 class Challenge(models.Model):
     """A challenge raised on one action at a challenge event, with the agency's response and the outcome."""
 
@@ -249,11 +290,19 @@ class Challenge(models.Model):
     outcome = models.TextField(blank=True)
     history = HistoricalRecords()
 
+    objects = ChallengeQuerySet.as_manager()
+
     class Meta:
         ordering = ["event", "pk"]
 
     def __str__(self) -> str:
         return f"Challenge on {self.action_id}"
+
+
+class ReminderDigestQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A reminder digest is its recipient's own."""
+        return self.filter(user=user) if getattr(user, "is_authenticated", False) else self.none()
 
 
 class ReminderDigest(models.Model):
@@ -266,6 +315,8 @@ class ReminderDigest(models.Model):
     counts = models.JSONField(default=dict, help_text="How many actions due, overdue, evidence returned, requests.")
     body = models.TextField()
     history = HistoricalRecords()
+
+    objects = ReminderDigestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_on", "user"]

@@ -3,27 +3,30 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, ListView, TemplateView
 
 from actions.models import Action
-from assurance import emails, scoping, services
+from assurance import emails, services
 from assurance.filters import AssuranceRequestFilter
 from assurance.forms import AssuranceRequestForm, ChaseForm, RequestAgencyForm
 from assurance.models import AssuranceRequest
 from assurance.templatetags.assurance_tags import action_url
 from lscb.platform.pagination import ForgivingPaginationMixin
-from reviews import permissions, roles
+from lscb.platform.permissions import PermissionRequiredMixin, may
 
 
-class RequestListView(ForgivingPaginationMixin, ListView):
+def request_in_scope(view) -> AssuranceRequest:
+    """The assurance request in the URL, if the user may see it (404 otherwise)."""
+    requests = AssuranceRequest.objects.for_user(view.request.user).select_related("agency", "sent_by")
+    return get_object_or_404(requests, pk=view.kwargs["pk"])
+
+
+class RequestListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
+    permission = "board.view"
     template_name = "assurance/request_list.html"
     paginate_by = 50
     context_object_name = "assurance_requests"
-
-    def dispatch(self, request, *args, **kwargs):
-        scoping.require_role(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         queryset = (
@@ -41,31 +44,33 @@ class RequestListView(ForgivingPaginationMixin, ListView):
         query.pop("page", None)
         return super().get_context_data(
             filterset=self.filterset,
-            can_send=permissions.can_judge_assurance(self.request.user),
-            is_lead=roles.is_agency_lead(self.request.user),
+            can_send=may(self.request.user, "assurance.judge"),
+            is_lead=may(self.request.user, "assurance.see_lead_home"),
             query=query.urlencode(),
             **kwargs,
         )
 
 
-class RequestCreateView(FormView):
+class RequestCreateView(PermissionRequiredMixin, FormView):
     """Send an agency a request. Step one picks the agency (?agency=); step two its actions, due date and message."""
 
+    permission = "assurance.judge"
     template_name = "assurance/request_form.html"
     form_class = AssuranceRequestForm
 
-    def dispatch(self, request, *args, **kwargs):
-        scoping.require_manager(request.user)
-        self.agency_form = RequestAgencyForm(request.GET if "agency" in request.GET else None)
+    def choose_agency(self) -> None:
+        """Step one's answer, ?agency=, read once the permission has been checked."""
+        self.agency_form = RequestAgencyForm(self.request.GET if "agency" in self.request.GET else None)
         self.agency = self.agency_form.cleaned_data["agency"] if self.agency_form.is_valid() else None
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
+        self.choose_agency()
         if self.agency is None:
             return self.render_to_response(self.get_context_data(form=None))
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        self.choose_agency()
         if self.agency is None:
             return self.render_to_response(self.get_context_data(form=None))
         return super().post(request, *args, **kwargs)
@@ -104,12 +109,15 @@ class RequestCreateView(FormView):
         return redirect("assurance:request-detail", pk=request.pk)
 
 
-class RequestDetailView(TemplateView):
-    template_name = "assurance/request_detail.html"
+class RequestInScopeMixin(PermissionRequiredMixin):
+    def get_permission_object(self) -> AssuranceRequest:
+        self.assurance_request = request_in_scope(self)
+        return self.assurance_request
 
-    def dispatch(self, request, *args, **kwargs):
-        self.assurance_request = scoping.request_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+
+class RequestDetailView(RequestInScopeMixin, TemplateView):
+    permission = "board.view"
+    template_name = "assurance/request_detail.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -117,7 +125,7 @@ class RequestDetailView(TemplateView):
         actions = list(request.actions.select_related("recommendation__review").order_by(*Action._meta.ordering))
         for action in actions:
             action.href = action_url(action)
-        manager = permissions.can_judge_assurance(user)
+        manager = may(user, "assurance.judge", request)
         return super().get_context_data(
             assurance_request=request,
             actions=actions,
@@ -129,16 +137,14 @@ class RequestDetailView(TemplateView):
         )
 
 
-class ChaseCreateView(FormView):
+class ChaseCreateView(RequestInScopeMixin, FormView):
+    permission = "assurance.judge"
     template_name = "assurance/chase_form.html"
     form_class = ChaseForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.assurance_request = scoping.request_for(request.user, kwargs["pk"])
-        scoping.require_manager(request.user)
-        if self.assurance_request.state == AssuranceRequest.State.ANSWERED:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def check_state(self, assurance_request: AssuranceRequest) -> None:
+        if assurance_request.state == AssuranceRequest.State.ANSWERED:
+            raise PermissionDenied("This request has been answered: there is nobody to chase.")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -162,17 +168,15 @@ class ChaseCreateView(FormView):
         return redirect("assurance:request-detail", pk=self.assurance_request.pk)
 
 
-class NoResponseView(TemplateView):
+class NoResponseView(RequestInScopeMixin, TemplateView):
     """One step: every action of an unanswered, overdue request becomes "No further assurance received"."""
 
+    permission = "assurance.judge"
     template_name = "assurance/request_no_response.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.assurance_request = scoping.request_for(request.user, kwargs["pk"])
-        scoping.require_manager(request.user)
-        if self.assurance_request.state != AssuranceRequest.State.NO_RESPONSE:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def check_state(self, assurance_request: AssuranceRequest) -> None:
+        if assurance_request.state != AssuranceRequest.State.NO_RESPONSE:
+            raise PermissionDenied("Only an unanswered request past its due date can be closed with no response.")
 
     def get_context_data(self, **kwargs):
         actions = self.assurance_request.actions.select_related("recommendation__review")

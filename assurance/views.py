@@ -1,17 +1,16 @@
 """The agency lead's home page, evidence (upload, page, review, withdraw, download) and judgements.
 
 Requests and chasers live in request_views.py, challenge events in challenge_views.py.
-Every view fetches through assurance.scoping (out of scope = 404) before it
-asks reviews.permissions what the user may do (may not = 403).
+Every view fetches its object through the model's `for_user()` (out of scope = 404) before the
+named permission it declares is asked (may not = 403): lscb.platform.permissions.
 """
 
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -19,25 +18,23 @@ from django.views.generic import FormView, TemplateView
 
 from actions.choices import AMBER_WINDOW_DAYS, DONE_STATUSES
 from actions.models import Action, to_do_condition
-from assurance import scoping, services, uploads
+from actions.views import ActionInScopeMixin
+from assurance import services, uploads
 from assurance.forms import EvidenceForm, EvidenceReviewForm, JudgementForm
-from assurance.models import AssuranceRequest, Evidence, EvidenceDownload
+from assurance.models import AssuranceRequest, Evidence, EvidenceDownload, EvidenceFile
 from assurance.templatetags.assurance_tags import action_url
-from reviews import permissions, roles
+from lscb.platform.permissions import PermissionRequiredMixin, may, permission_required
+from reviews import roles
 from reviews.models import Agency
 
 log = logging.getLogger(__name__)
 
 
-class LeadHomeView(TemplateView):
+class LeadHomeView(PermissionRequiredMixin, TemplateView):
     """ "Your agency's actions": what each agency the lead leads must do next, agency by agency."""
 
+    permission = "assurance.see_lead_home"
     template_name = "assurance/lead_home.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.is_agency_lead(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ids = roles.lead_agency_ids(self.request.user)
@@ -91,8 +88,17 @@ def _lead_evidence(agency_ids):
     )
 
 
+class EvidenceInScopeMixin(PermissionRequiredMixin):
+    """The evidence in the URL, if the user may see it (404 otherwise, whatever the method), as self.evidence."""
+
+    def get_permission_object(self) -> Evidence:
+        evidence = Evidence.objects.for_user(self.request.user).with_action()
+        self.evidence = get_object_or_404(evidence, pk=self.kwargs["pk"])
+        return self.evidence
+
+
 @method_decorator(csrf_exempt, name="dispatch")
-class EvidenceCreateView(TemplateView):
+class EvidenceCreateView(ActionInScopeMixin, TemplateView):
     """Upload evidence. The body is checked against the upload limits before it is read.
 
     CSRF is checked by hand (csrf_protect, below) AFTER our size-limit upload
@@ -100,20 +106,16 @@ class EvidenceCreateView(TemplateView):
     multipart body first (Django docs, "Modifying upload handlers on the fly").
     """
 
+    permission = "assurance.upload_evidence"
     template_name = "assurance/evidence_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.action = scoping.action_for(request.user, kwargs["pk"])
-        if not permissions.can_upload_evidence(request.user, self.action):
-            raise PermissionDenied
-        if request.method == "POST":
-            refusal = uploads.body_too_large(request)
-            if refusal:
-                return self.render_to_response(self.get_context_data(form=EvidenceForm(), refusal=refusal), status=413)
-            self.limiter = uploads.SizeLimitUploadHandler(request)
-            request.upload_handlers.insert(0, self.limiter)
-            return csrf_protect(self.receive)(request)
-        return super().dispatch(request, *args, **kwargs)
+    def post(self, request, *args, **kwargs):
+        refusal = uploads.body_too_large(request)
+        if refusal:
+            return self.render_to_response(self.get_context_data(form=EvidenceForm(), refusal=refusal), status=413)
+        self.limiter = uploads.SizeLimitUploadHandler(request)
+        request.upload_handlers.insert(0, self.limiter)
+        return csrf_protect(self.receive)(request)
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", EvidenceForm())
@@ -147,12 +149,9 @@ class EvidenceCreateView(TemplateView):
         return redirect("assurance:evidence-detail", pk=evidence.pk)
 
 
-class EvidenceDetailView(TemplateView):
+class EvidenceDetailView(EvidenceInScopeMixin, TemplateView):
+    permission = "board.view"
     template_name = "assurance/evidence_detail.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.evidence = scoping.evidence_for(request.user, kwargs["pk"])  # out of scope: 404, whatever the method
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -161,39 +160,30 @@ class EvidenceDetailView(TemplateView):
             "evidence": evidence,
             "action": evidence.action,
             "action_href": action_url(evidence.action),
-            "files": list(scoping.visible_files(user, evidence)),
-            "can_review": permissions.can_judge_assurance(user) and not evidence.withdrawn,
-            "can_withdraw": _can_withdraw(user, evidence),
-            "can_download": permissions.can_download_evidence(user, evidence),
-            "is_manager": roles.is_manager(user),
+            "files": list(EvidenceFile.objects.for_user(user).filter(evidence=evidence)),
+            "can_review": may(user, "assurance.judge", evidence) and not evidence.withdrawn,
+            "can_withdraw": may(user, "assurance.withdraw_evidence", evidence),
+            "can_download": may(user, "assurance.download_evidence", evidence),
+            # The download log, and links to withdrawn files, are the business manager's.
+            "is_manager": may(user, "board.see_security_log"),
         }
-        if roles.is_manager(user):
+        if context["is_manager"]:
             context["downloads"] = list(
                 EvidenceDownload.objects.filter(file__evidence=evidence).select_related("user", "file")[:100]
             )
         return super().get_context_data(**context, **kwargs)
 
 
-def _can_withdraw(user, evidence: Evidence) -> bool:
-    return (
-        not evidence.withdrawn
-        and evidence.review_state != Evidence.ReviewState.ACCEPTED
-        and permissions.can_withdraw_evidence(user, evidence)
-    )
-
-
-class EvidenceReviewView(FormView):
+class EvidenceReviewView(EvidenceInScopeMixin, FormView):
     """The business manager accepts evidence or returns it asking for more."""
 
+    permission = "assurance.judge"
     template_name = "assurance/evidence_review.html"
     form_class = EvidenceReviewForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.evidence = scoping.evidence_for(request.user, kwargs["pk"])
-        scoping.require_manager(request.user)
-        if self.evidence.withdrawn:
+    def check_state(self, evidence: Evidence) -> None:
+        if evidence.withdrawn:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         return {"note": self.evidence.review_note}
@@ -209,16 +199,11 @@ class EvidenceReviewView(FormView):
         return redirect("assurance:evidence-detail", pk=evidence.pk)
 
 
-class EvidenceWithdrawView(TemplateView):
+class EvidenceWithdrawView(EvidenceInScopeMixin, TemplateView):
     """Withdraw evidence: the manager, or the lead who uploaded it, while the board has not accepted it."""
 
+    permission = "assurance.withdraw_evidence"
     template_name = "assurance/evidence_withdraw.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.evidence = scoping.evidence_for(request.user, kwargs["pk"])
-        if not _can_withdraw(request.user, self.evidence):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(evidence=self.evidence, **kwargs)
@@ -226,14 +211,20 @@ class EvidenceWithdrawView(TemplateView):
     def post(self, request, *args, **kwargs):
         services.withdraw_evidence(self.evidence, request.user)
         messages.success(request, f"Evidence “{self.evidence.title}” withdrawn. It is kept in the record.")
-        if roles.sees_whole_board(request.user):
+        if Evidence.objects.for_user(request.user).filter(pk=self.evidence.pk).exists():  # the board's, still
             return redirect("assurance:evidence-detail", pk=self.evidence.pk)
         return redirect("assurance:lead-home")
 
 
-def evidence_download(request, pk: int):
+def file_in_scope(request, pk: int) -> EvidenceFile:
+    """The file, if the user may fetch it (404 otherwise, whatever the method)."""
+    files = EvidenceFile.objects.for_download(request.user).select_related("evidence__action")
+    return get_object_or_404(files, pk=pk)
+
+
+@permission_required("assurance.download_evidence", file_in_scope, of=lambda evidence_file: evidence_file.evidence)
+def evidence_download(request, evidence_file: EvidenceFile, pk: int):
     """One evidence FILE (pk is the EvidenceFile's id), as an attachment, logged in EvidenceDownload."""
-    evidence_file = scoping.file_for_download(request.user, pk)  # out of scope: 404, whatever the method
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     try:
@@ -250,16 +241,12 @@ def evidence_download(request, pk: int):
     return response
 
 
-class JudgementCreateView(FormView):
+class JudgementCreateView(ActionInScopeMixin, FormView):
     """Record the board's assurance judgement on one action (business manager only)."""
 
+    permission = "assurance.judge"
     template_name = "assurance/judgement_form.html"
     form_class = JudgementForm
-
-    def dispatch(self, request, *args, **kwargs):
-        self.action = scoping.action_for(request.user, kwargs["pk"])
-        scoping.require_manager(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         return {"level": self.action.assurance_level, "judged_on": timezone.localdate()}

@@ -4,7 +4,6 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -83,15 +82,16 @@ class Theme(models.Model):
 
 class ReviewQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Managers and chairs see every review; an agency lead sees reviews with their agencies' actions."""
+        """What reviews' own data puts in scope: every review for managers and chairs; for an agency
+        lead, the reviews with a recommendation addressed to one of their agencies.
+
+        Not the whole of a lead's scope: a lead also sees the reviews where their agency holds an
+        action, which only the actions layer knows. Pages at that layer or above use
+        actions.scope.reviews_for(); only reviews' own manager forms use this.
+        """
         if roles.sees_whole_board(user):
             return self
-        agency_ids = roles.lead_agency_ids(user)
-        if not agency_ids:
-            return self.none()
-        return self.filter(
-            Q(recommendations__agency__in=agency_ids) | Q(recommendations__actions__agency__in=agency_ids)
-        ).distinct()
+        return self.filter(pk__in=Recommendation.objects.for_user(user).values("review"))
 
 
 class Review(models.Model):
@@ -149,10 +149,11 @@ class Review(models.Model):
 
 class RecommendationQuerySet(models.QuerySet):
     def for_user(self, user):
+        """Every recommendation for managers and chairs; for an agency lead, those addressed to their
+        agencies. The complete scope (with their agencies' actions) is actions.scope.recommendations_for()."""
         if roles.sees_whole_board(user):
             return self
-        agency_ids = roles.lead_agency_ids(user)
-        return self.filter(Q(agency__in=agency_ids) | Q(actions__agency__in=agency_ids)).distinct()
+        return self.filter(agency__in=roles.lead_agency_ids(user))
 
 
 class Recommendation(models.Model):
@@ -210,6 +211,12 @@ class Recommendation(models.Model):
         return recommendation
 
 
+class PlanImportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The record of imports is the board's (managers and chairs); agency leads see none of it."""
+        return self if roles.sees_whole_board(user) else self.none()
+
+
 class PlanImport(models.Model):
     """A record that a plan file was imported into a review: who, when, which file, and what changed."""
 
@@ -221,6 +228,8 @@ class PlanImport(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, help_text="Created, updated and unchanged, by kind of record.")
     history = HistoricalRecords()
+
+    objects = PlanImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-imported_at"]

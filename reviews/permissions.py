@@ -1,68 +1,116 @@
-"""What each role may do (DESIGN.md §4), in one place.
+"""What each role may do (DESIGN.md §4): every decision, in one module of `rules` predicates.
 
-Every view asks these questions on the server. Reading is scoped by each
-model's `for_user()` queryset (an object outside it answers 404); these
-functions answer the questions about *changing* things.
+Each decision is a named permission in the board's words ("actions.add_progress"). Views name the
+permission they need (lscb.platform.permissions.PermissionRequiredMixin), templates ask the same
+names (`{% may "actions.add_progress" action as can_add_progress %}`), and so does the navigation.
 
-Like reviews.roles, this module imports no app models, so that views in every
-layer can use it: objects are read by their agency id.
+Reading is scoped by each model's `for_user()` queryset, which answers 404 outside the user's scope;
+these permissions answer 403 for what the user may see but not do. They are registered with
+`rules.add_perm` when the reviews app is ready (ReviewsConfig.ready), and asked with
+`rules.has_perm`, never `user.has_perm`: Django lets an active superuser through every
+`user.has_perm`, and an administrator without a board role must gain nothing on the board's pages.
+
+Like reviews.roles (the one reader of the roles), this module imports no app models, so every layer
+may use it: it reads an object's agency by its id (an action's `agency_id`, evidence's action's).
 """
+
+import rules
 
 from reviews import roles
 
+# Evidence the board has accepted stays on the record: its lead can no longer withdraw it
+# (assurance.models.Evidence.ReviewState.ACCEPTED, which this layer cannot import).
+ACCEPTED = "accepted"
 
-def in_scope(user, agency_id: int | None) -> bool:
-    """May the user see things belonging to this agency?"""
-    if roles.sees_whole_board(user):
-        return True
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def has_a_role(user) -> bool:
+    return bool(roles.role_names(user))
+
+
+@rules.predicate
+def is_manager(user) -> bool:
+    return roles.is_manager(user)
+
+
+@rules.predicate
+def is_chair(user) -> bool:
+    return roles.is_chair(user)
+
+
+@rules.predicate
+def is_agency_lead(user) -> bool:
+    return roles.is_agency_lead(user)
+
+
+sees_whole_board = is_manager | is_chair
+
+
+def _leads(user, agency_id: int | None) -> bool:
     return agency_id is not None and agency_id in roles.lead_agency_ids(user)
 
 
-def leads(user, agency_id: int | None) -> bool:
-    return agency_id is not None and agency_id in roles.lead_agency_ids(user)
+@rules.predicate
+def leads_the_agency(user, agency) -> bool:
+    """The object is one of the user's agencies (None, the whole plan, is nobody's agency)."""
+    return agency is not None and _leads(user, agency.pk)
 
 
-def can_manage_plan(user) -> bool:
-    """Create and edit reviews, recommendations and actions; change status; import plans."""
-    return roles.is_manager(user)
+@rules.predicate
+def leads_the_actions_agency(user, action) -> bool:
+    return action is not None and _leads(user, action.agency_id)
 
 
-def can_change_action(user, action) -> bool:
-    return roles.is_manager(user)
+@rules.predicate
+def leads_the_evidences_agency(user, evidence) -> bool:
+    return evidence is not None and _leads(user, evidence.action.agency_id)
 
 
-def can_add_progress(user, action) -> bool:
-    return roles.is_manager(user) or leads(user, action.agency_id)
+@rules.predicate
+def uploaded_the_evidence(user, evidence) -> bool:
+    return evidence is not None and evidence.uploaded_by_id == user.pk
 
 
-def can_upload_evidence(user, action) -> bool:
-    return roles.is_manager(user) or leads(user, action.agency_id)
+@rules.predicate
+def evidence_still_open(user, evidence) -> bool:
+    """Neither withdrawn already nor accepted by the board."""
+    return evidence is not None and not evidence.withdrawn and evidence.review_state != ACCEPTED
 
 
-def can_download_evidence(user, evidence) -> bool:
-    return in_scope(user, evidence.action.agency_id) and bool(roles.role_names(user))
+PERMISSIONS = {
+    # Pages that show whatever is in the user's scope, however little: the dashboard, the review
+    # register, the action list. An outsider (no role) may open them and sees nothing.
+    "board.browse": is_signed_in,
+    # Pages for people with any role on the board: requests, challenge events, and the detail
+    # pages (whose scoped fetch has already answered 404 to anyone without the object in scope).
+    "board.view": has_a_role,
+    "board.see_audit": sees_whole_board,
+    # Sign-ins, lockouts, refusals and downloads: the business manager's to watch.
+    "board.see_security_log": is_manager,
+    # Create and edit reviews, recommendations and actions; import plans.
+    "reviews.manage_plan": is_manager,
+    "actions.change_action": is_manager,
+    "actions.add_progress": is_manager | leads_the_actions_agency,
+    # Object: an agency (its extract) or None (the whole plan). A lead prints only their agencies' extract.
+    "actions.print_plan": sees_whole_board | leads_the_agency,
+    "assurance.see_lead_home": is_agency_lead,
+    "assurance.upload_evidence": is_manager | leads_the_actions_agency,
+    "assurance.download_evidence": sees_whole_board | leads_the_evidences_agency,
+    # The manager, or the lead who uploaded it, while the board has not accepted it.
+    "assurance.withdraw_evidence": evidence_still_open
+    & (is_manager | (leads_the_evidences_agency & uploaded_the_evidence)),
+    # Judgements, reviewing evidence, sending and chasing requests, challenge events.
+    "assurance.judge": is_manager,
+}
 
 
-def can_withdraw_evidence(user, evidence) -> bool:
-    return roles.is_manager(user) or (leads(user, evidence.action.agency_id) and evidence.uploaded_by_id == user.pk)
-
-
-def can_judge_assurance(user) -> bool:
-    """Record judgements, review evidence, send and chase requests, run challenge events."""
-    return roles.is_manager(user)
-
-
-def can_print_plan(user, agency_id: int | None = None) -> bool:
-    """The whole plan for managers and chairs; a lead may print only their own agencies' extract."""
-    if roles.sees_whole_board(user):
-        return True
-    return leads(user, agency_id)
-
-
-def can_see_audit(user) -> bool:
-    return roles.sees_whole_board(user)
-
-
-def can_see_security_log(user) -> bool:
-    """Sign-ins, lockouts, refusals and downloads: the business manager's to watch."""
-    return roles.is_manager(user)
+def register() -> None:
+    """Add each named permission to rules' permission set; ReviewsConfig.ready calls this once."""
+    for name, predicate in PERMISSIONS.items():
+        if not rules.perm_exists(name):
+            rules.add_perm(name, predicate)

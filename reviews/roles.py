@@ -1,8 +1,9 @@
 """The board's roles, as Django groups (DESIGN.md §4).
 
-This module imports no app models so that every layer may use it: the
-querysets in reviews/, actions/ and assurance/ scope themselves with it.
-What a role may *do* with an object is decided in lscb/permissions.py.
+This module is the one reader of the roles (groups and Agency.leads) and imports no app
+models, so that every layer may use it: the `for_user()` querysets in reviews/, actions/
+and assurance/ scope themselves with it. What a role may *do* with an object is decided
+in reviews/permissions.py.
 """
 
 BUSINESS_MANAGER = "Business manager"

@@ -11,8 +11,8 @@ from django.db.models import Prefetch
 from django.forms import Select
 from django.utils.html import format_html_join
 
-from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, Evidence, EvidenceFile
-from reviews import permissions, roles
+from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, EvidenceFile
+from lscb.platform.permissions import may
 
 register = template.Library()
 
@@ -30,8 +30,9 @@ def action_href(action) -> str:
 def action_assurance_panel(context, action) -> dict:
     user = context["request"].user
     # Queries: evidence, its files, judgements (with who recorded them), requests, challenges (with events).
+    # Through the action's own manager, so each piece of evidence knows its action without a query.
     evidence = list(
-        Evidence.objects.filter(action=action, withdrawn=False)
+        action.evidence.filter(withdrawn=False)
         .select_related("uploaded_by")
         .prefetch_related(Prefetch("files", queryset=EvidenceFile.objects.filter(withdrawn=False)))
     )
@@ -43,9 +44,10 @@ def action_assurance_panel(context, action) -> dict:
         "current": judgements[0] if judgements else None,
         "assurance_requests": list(AssuranceRequest.objects.filter(actions=action).select_related("agency")),
         "challenges": list(Challenge.objects.filter(action=action).select_related("event")),
-        "can_upload": permissions.can_upload_evidence(user, action),
-        "can_judge": permissions.can_judge_assurance(user),
-        "can_download": bool(roles.role_names(user)),
+        "can_upload": may(user, "assurance.upload_evidence", action),
+        "can_judge": may(user, "assurance.judge", action),
+        # Every piece is this action's evidence, so the answer is the same for each (and asks no query).
+        "can_download": all(may(user, "assurance.download_evidence", piece) for piece in evidence),
     }
 
 

@@ -5,17 +5,17 @@ costs a fixed number of queries whatever the number of history rows (see
 lscb/history.py and the pinned counts in lscb/tests/test_history_queries.py).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from actions import scope
 from actions.models import Action, ProgressUpdate
 from lscb.board.filters import AuditFilterSet
 from lscb.platform.history import Source, audited_history_models, entries_for, history_model_of, timeline
-from reviews import permissions
+from lscb.platform.permissions import PermissionRequiredMixin, may
 from reviews.models import Recommendation, Review
 
 PER_PAGE = 25
@@ -64,11 +64,16 @@ class HistoryPageMixin:
         }
 
 
-class ObjectHistoryView(HistoryPageMixin, TemplateView):
-    """A History tab: one record's changes, newest first, field by field."""
+class ObjectHistoryView(PermissionRequiredMixin, HistoryPageMixin, TemplateView):
+    """A History tab: one record's changes, newest first, field by field (404 outside the user's scope)."""
 
+    permission = "board.view"
+    methods_first = True
     template_name = "board/history.html"
     show_record_kind = False
+
+    def get_permission_object(self):
+        return self.get_object()
 
     def get_object(self):
         raise NotImplementedError
@@ -81,7 +86,7 @@ class ObjectHistoryView(HistoryPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        obj = self.get_object()
+        obj = self.permission_object
         context.update(self.history_context(self.get_sources(obj)))
         context.update(obj=obj, breadcrumbs=self.get_breadcrumbs(obj), show_record_kind=self.show_record_kind)
         return context
@@ -122,7 +127,7 @@ class ReviewHistoryView(ObjectHistoryView):
     """The review's own details: title, status, dates, author and so on."""
 
     def get_object(self):
-        return get_object_or_404(Review.objects.for_user(self.request.user), slug=self.kwargs["slug"])
+        return get_object_or_404(scope.reviews_for(self.request.user), slug=self.kwargs["slug"])
 
     def get_sources(self, review):
         return [Source(history_model_of(Review), Q(id=review.pk))]
@@ -145,7 +150,7 @@ class RecommendationHistoryView(ObjectHistoryView):
     """A recommendation's text, agency, source and themes over time."""
 
     def get_object(self):
-        queryset = Recommendation.objects.for_user(self.request.user).select_related("review")
+        queryset = scope.recommendations_for(self.request.user).select_related("review")
         return get_object_or_404(queryset, review__slug=self.kwargs["slug"], pk=self.kwargs["pk"])
 
     def get_sources(self, recommendation):
@@ -172,23 +177,19 @@ class RecommendationHistoryView(ObjectHistoryView):
         return context
 
 
-class AuditView(HistoryPageMixin, TemplateView):
+class AuditView(PermissionRequiredMixin, HistoryPageMixin, TemplateView):
     """The board's change log: every change to every record, newest first. Managers and chairs only."""
 
+    permission = "board.see_audit"
     template_name = "board/audit.html"
     with_records = True
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_see_audit(request.user):
-            raise PermissionDenied("Only the business manager and subgroup chairs can see the change log.")
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = AuditFilterSet(self.request.GET)
         context["filterset"] = filterset
         # Sign-ins, lockouts and downloads live beside the change log, for those who may see them.
-        context["show_security_log"] = permissions.can_see_security_log(self.request.user)
+        context["show_security_log"] = may(self.request.user, "board.see_security_log")
         context["filtered"] = any(self.request.GET.get(name) for name in filterset.filters)
         if not filterset.is_valid():
             # Invalid input narrows to nothing rather than silently showing everything.

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from reviews import permissions, roles
+from lscb.platform.permissions import may
 
 
 def navigation(request):
@@ -22,9 +22,9 @@ def navigation(request):
 def _items(user) -> list[tuple[str, str, tuple[str, ...]]]:
     """(URL name, label, view-name prefixes that mark it current)."""
     items = [("board:dashboard", "Dashboard", ("board:dashboard",))]
-    if roles.is_agency_lead(user):
+    if may(user, "assurance.see_lead_home"):
         items.append(("assurance:lead-home", "Your agency's actions", ("assurance:lead-home",)))
-    if roles.role_names(user):
+    if may(user, "board.view"):
         items += [
             (
                 "board:reviews",
@@ -39,8 +39,8 @@ def _items(user) -> list[tuple[str, str, tuple[str, ...]]]:
             ("assurance:requests", "Assurance requests", ("assurance:request",)),
             ("assurance:challenges", "Challenge events", ("assurance:challenge",)),
         ]
-    if roles.sees_whole_board(user):
+    if may(user, "board.see_audit"):
         items.append(("board:audit", "Change log", ("board:audit",)))
-    if permissions.can_see_security_log(user):
+    if may(user, "board.see_security_log"):
         items.append(("board:security-log", "Security log", ("board:security-log",)))
     return items

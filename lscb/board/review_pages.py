@@ -6,24 +6,25 @@ They compose reviews and actions (and, above them, what assurance holds), so the
 from collections import Counter
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from actions import plan
+from actions import plan, scope
 from actions.models import Action
 from lscb.platform.pagination import ForgivingPaginationMixin
-from reviews import permissions, roles
+from lscb.platform.permissions import PermissionRequiredMixin, may
 from reviews.filters import ReviewFilterSet
-from reviews.models import Recommendation, Review
-from reviews.views import scoped_recommendation, scoped_review
+from reviews.models import PlanImport, Recommendation, Review
 
 
-class ReviewListView(ForgivingPaginationMixin, ListView):
+class ReviewListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
+    permission = "board.browse"
     template_name = "board/review_list.html"
     context_object_name = "reviews"
     paginate_by = 25
 
     def get_filterset(self) -> ReviewFilterSet:
-        return ReviewFilterSet(self.request.GET or None, queryset=Review.objects.for_user(self.request.user))
+        return ReviewFilterSet(self.request.GET or None, queryset=scope.reviews_for(self.request.user))
 
     def get_queryset(self) -> QuerySet:
         self.filterset = self.get_filterset()
@@ -38,7 +39,7 @@ class ReviewListView(ForgivingPaginationMixin, ListView):
             filterset=self.filterset,
             form=self.filterset.form,
             rows=[(review, progress.get(review.pk, (0, 0))) for review in context["reviews"]],
-            can_manage=permissions.can_manage_plan(self.request.user),
+            can_manage=may(self.request.user, "reviews.manage_plan"),
         )
         return context
 
@@ -60,18 +61,23 @@ def review_progress(user, reviews) -> dict[int, tuple[int, int]]:
     return {review_id: (done[review_id], total[review_id]) for review_id in total}
 
 
-class ReviewDetailView(DetailView):
+class ReviewDetailView(PermissionRequiredMixin, DetailView):
+    permission = "board.view"
+    methods_first = True
     template_name = "board/review_detail.html"
     context_object_name = "review"
 
+    def get_permission_object(self) -> Review:
+        return get_object_or_404(scope.reviews_for(self.request.user), slug=self.kwargs["slug"])
+
     def get_object(self, queryset=None) -> Review:
-        return scoped_review(self.request.user, self.kwargs["slug"])
+        return self.permission_object
 
     def get_recommendations(self) -> QuerySet:
         user = self.request.user
         actions = Action.objects.for_user(user).select_related("agency").order_by("pk")
         return (
-            Recommendation.objects.for_user(user)
+            scope.recommendations_for(user)
             .filter(review=self.object)
             .select_related("agency")
             .prefetch_related(Prefetch("actions", queryset=actions))
@@ -81,31 +87,39 @@ class ReviewDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        sees_all = roles.sees_whole_board(user)
-        # A lead sees the whole plan's heading numbers, as their extract prints them.
-        numbering = None if sees_all else plan.agency_numbering(self.object)
+        can_print_whole = may(user, "actions.print_plan", None)
+        # Someone who may print only extracts sees the whole plan's heading numbers, as their extract prints them.
+        numbering = None if can_print_whole else plan.agency_numbering(self.object)
         groups = plan.review_sections(self.get_recommendations(), numbering)
         context.update(
             groups=groups,
             total=sum(group.total for group in groups),
             done=sum(group.done for group in groups),
-            can_manage=permissions.can_manage_plan(user),
-            can_print_whole=permissions.can_print_plan(user),
+            can_manage=may(user, "reviews.manage_plan"),
+            can_print_whole=can_print_whole,
             extract_agencies=[]
-            if sees_all
-            else [g.agency for g in groups if g.agency and permissions.leads(user, g.agency.pk)],
-            plan_imports=list(self.object.plan_imports.select_related("imported_by")) if sees_all else [],
-            sees_all=sees_all,
+            if can_print_whole
+            else [g.agency for g in groups if g.agency and may(user, "actions.print_plan", g.agency)],
+            plan_imports=list(
+                PlanImport.objects.for_user(user).filter(review=self.object).select_related("imported_by")
+            ),
+            sees_all=may(user, "board.see_audit"),
         )
         return context
 
 
-class RecommendationDetailView(DetailView):
+class RecommendationDetailView(PermissionRequiredMixin, DetailView):
+    permission = "board.view"
+    methods_first = True
     template_name = "board/recommendation_detail.html"
     context_object_name = "recommendation"
 
+    def get_permission_object(self) -> Recommendation:
+        recommendations = scope.recommendations_for(self.request.user).select_related("review", "agency")
+        return get_object_or_404(recommendations, review__slug=self.kwargs["slug"], pk=self.kwargs["pk"])
+
     def get_object(self, queryset=None) -> Recommendation:
-        return scoped_recommendation(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
+        return self.permission_object
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -114,6 +128,6 @@ class RecommendationDetailView(DetailView):
             review=self.object.review,
             actions=list(Action.objects.for_user(user).filter(recommendation=self.object).select_related("agency")),
             themes=list(self.object.themes.all()),
-            can_manage=permissions.can_manage_plan(user),
+            can_manage=may(user, "reviews.manage_plan"),
         )
         return context

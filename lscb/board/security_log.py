@@ -3,13 +3,12 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.views.generic import ListView
 
 from lscb.platform.models import SecurityEvent
 from lscb.platform.pagination import ForgivingPaginationMixin
+from lscb.platform.permissions import PermissionRequiredMixin
 from lscb.platform.security import EventKind
-from reviews import permissions
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 
@@ -31,17 +30,13 @@ class SecurityEventFilterSet(django_filters.FilterSet):
         fields = ["kind", "user", "date_from", "date_to"]
 
 
-class SecurityLogView(ForgivingPaginationMixin, ListView):
+class SecurityLogView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
     """Sign-ins, failures, lockouts, refusals and downloads, newest first, for the business manager."""
 
+    permission = "board.see_security_log"
     template_name = "board/security_log.html"
     paginate_by = 50
     context_object_name = "events"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_see_security_log(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         self.filterset = SecurityEventFilterSet(self.request.GET or None, queryset=SecurityEvent.objects.all())

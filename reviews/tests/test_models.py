@@ -78,3 +78,11 @@ def test_inactive_lead_sees_nothing(lead_a, action_a):
     lead_a.is_active = False
     lead_a.save()
     assert not Action.objects.for_user(lead_a).exists()
+
+
+def test_the_record_of_plan_imports_is_the_boards_and_no_leads(review, manager, chair, lead_a):
+    from reviews.models import PlanImport
+
+    PlanImport.objects.create(review=review, imported_by=manager, file_name="plan.csv", sha256="0" * 64)
+    assert PlanImport.objects.for_user(manager).count() == PlanImport.objects.for_user(chair).count() == 1
+    assert not PlanImport.objects.for_user(lead_a).exists()

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from actions.choices import DONE_STATUSES, ActionStatus, AssuranceLevel, Rag
 from actions.models import Action
+from actions.scope import recommendations_for, reviews_for
 from assurance.models import AssuranceJudgement
 from lscb.board.dashboard.parts import (
     COUNT_NAMES,
@@ -34,8 +35,9 @@ from lscb.board.dashboard.parts import (
     count_parts,
     month_starts,
 )
+from lscb.platform.permissions import may
 from reviews import roles
-from reviews.models import Agency, Recommendation, Review
+from reviews.models import Agency, Review
 
 AWAITING_EVIDENCE = ActionStatus.COMPLETED
 CACHE_VERSION = 3  # bump when Dashboard's shape changes
@@ -289,7 +291,7 @@ def user_scope(user, reviews: list[Review]) -> Scope:
         review_ids={review.pk for review in reviews},
         actions=Action.objects.for_user(user),
         # The whole board needs no scoping subquery; the heat map then counts straight from the themes table.
-        recommendations=None if whole_board else Recommendation.objects.for_user(user),
+        recommendations=None if whole_board else recommendations_for(user),
         judgements=AssuranceJudgement.objects.for_user(user),
     )
 
@@ -299,7 +301,7 @@ def cached_build(user, review_slug: str = "") -> Dashboard:
 
     When something has changed, build() still takes each unchanged review's counts from the cache.
     """
-    if not roles.role_names(user):
+    if not may(user, "board.view"):
         return Dashboard(has_role=False)
     today = timezone.localdate()
     stamp = board_stamp()
@@ -321,9 +323,9 @@ def build(user, review_slug: str = "", today: datetime.date | None = None, stamp
     agency names. With `stamp`, unchanged reviews' counts come from the cache.
     """
     today = today or timezone.localdate()
-    if not roles.role_names(user):
+    if not may(user, "board.view"):
         return Dashboard(has_role=False)
-    reviews = list(Review.objects.for_user(user))
+    reviews = list(reviews_for(user))
     board = Dashboard(has_role=True, reviews=reviews, review_param=review_slug)
     if review_slug:
         board.review = next((r for r in reviews if r.slug == review_slug), None)

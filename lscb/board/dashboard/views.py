@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from lscb.board.dashboard import figures as dashboard
+from lscb.platform.permissions import PermissionRequiredMixin, may
 from reviews import roles
 from reviews.models import Agency
 
@@ -15,9 +16,10 @@ def root(request):
     return redirect("board:dashboard")
 
 
-class DashboardView(TemplateView):
+class DashboardView(PermissionRequiredMixin, TemplateView):
     """The board dashboard (DESIGN.md §8 `/dashboard/`), scoped to what the user may see."""
 
+    permission = "board.browse"
     template_name = "board/dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -25,10 +27,10 @@ class DashboardView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["roles"] = sorted(roles.role_names(user))
         context["board"] = board = dashboard.cached_build(user, self.request.GET.get("review", "").strip())
-        context["perms_print"] = roles.sees_whole_board(user)
+        context["perms_print"] = may(user, "actions.print_plan", None)
         if board.has_role and not board.error:
             context["figures"] = figures_html(board, context["perms_print"])
-        if roles.is_agency_lead(user):
+        if may(user, "assurance.see_lead_home"):
             context["led_agencies"] = list(Agency.objects.filter(pk__in=roles.lead_agency_ids(user)))
             context["lead_home_url"] = dashboard.lead_home_url(roles.lead_agency_ids(user))
         return context

@@ -6,31 +6,30 @@ answers 403.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from actions import scope
 from lscb.board.plan_import import PlanFileError, uploads
 from lscb.board.plan_import.changes import PlanChanges
 from lscb.board.plan_import.forms import PlanConfirmForm, PlanUploadForm
 from lscb.board.plan_import.reading import MAX_CELL_CHARS
 from lscb.board.plan_import.service import ImportResult, PlanChanged, import_plan, preview
 from lscb.board.plan_import.validation import COLUMNS, DATE_FORMS, REQUIRED_COLUMNS
-from reviews import permissions
+from lscb.platform.permissions import PermissionRequiredMixin
 from reviews.models import PlanImport, Review
 
 EARLIER_IMPORTS_SHOWN = 20
 
 
-class PlanImportView(View):
+class PlanImportView(PermissionRequiredMixin, View):
+    permission = "reviews.manage_plan"
     upload_template = "board/plan_import.html"
     preview_template = "board/plan_import_preview.html"
 
-    def dispatch(self, request, slug: str):
-        self.review = get_object_or_404(Review.objects.for_user(request.user), slug=slug)
-        if not permissions.can_manage_plan(request.user):
-            raise PermissionDenied("Only the business manager may import a plan.")
-        return super().dispatch(request, slug)
+    def get_permission_object(self) -> Review:
+        self.review = get_object_or_404(scope.reviews_for(self.request.user), slug=self.kwargs["slug"])
+        return self.review
 
     def get(self, request, slug: str):
         return self.upload_page(PlanUploadForm())

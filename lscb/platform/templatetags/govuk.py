@@ -7,7 +7,7 @@
 from django import template
 from django.forms import BoundField
 
-from lscb.platform import values
+from lscb.platform import permissions, values
 
 register = template.Library()
 
@@ -70,3 +70,9 @@ def error_anchor(field: BoundField) -> str:
     if field.widget_type in ("radioselect", "checkboxselectmultiple"):
         return f"{field.auto_id}_0"
     return field.auto_id
+
+
+@register.simple_tag(takes_context=True)
+def may(context, permission: str, obj=None) -> bool:
+    """`{% may "actions.add_progress" action as can_add_progress %}`: the views' own named permissions."""
+    return permissions.may(context["request"].user, permission, obj)
