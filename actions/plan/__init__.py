@@ -217,10 +217,10 @@ def review_plan_document(review: Review, agency: Agency | None, generated_by) ->
 def plan_generations(review: Review) -> tuple:
     """The generations of everything the review's plan prints, in one query.
 
-    The review's is bumped by any change to the review, its recommendations, their actions or
+    The review's are bumped by any change to the review, its recommendations, their actions or
     judgements, moves away included; the agencies' by any agency's.
     """
-    names = (names_of.of_review(review.pk), names_of.AGENCIES)
+    names = (*names_of.of_whole_review(review.pk), names_of.AGENCIES)
     known = generations.read(names)
     return tuple(known[name] for name in names)
 

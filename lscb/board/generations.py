@@ -4,11 +4,13 @@ Every history row (a save, a delete, a many-to-many change, a bulk write: see
 lscb.platform.history_records) bumps the generation of what the cached pages
 print from it:
 
-- "review:<id>": the review's printed plan and its share of the dashboard;
-  touched by the review, its recommendations (their themes included), their
-  actions and the actions' assurance judgements. A record that moves (a
-  recommendation to another review, an action to another recommendation)
-  bumps every review it has ever belonged to, so the review it left is told too.
+- "review:<id>" and "review:<id>:actions": the review's printed plan and its
+  share of the dashboard. The first is bumped by the review and its
+  recommendations (their themes included), the second by its actions and
+  their assurance judgements, and by a recommendation too (its actions move
+  with it). A record that moves (a recommendation to another review, an
+  action to another recommendation) bumps every review it has ever belonged
+  to, so the review it left is told too.
 - "agencies" and "themes": names printed on every plan or heat map, and who
   leads which agency.
 
@@ -25,6 +27,13 @@ from reviews import generations as names_of
 from reviews.models import Agency, Recommendation, Review, Theme
 
 BOARD_WIDE = {Agency: names_of.AGENCIES, Theme: names_of.THEMES}
+# What a change to a record bumps in each review it touches.
+PER_REVIEW = {
+    Review: lambda pk: [names_of.of_review(pk)],
+    Recommendation: names_of.of_whole_review,  # its actions move with it
+    Action: lambda pk: [names_of.of_review_actions(pk)],
+    AssuranceJudgement: lambda pk: [names_of.of_review_actions(pk)],
+}
 # For a record that can move: the path from its history row to the review it belonged to then.
 PAST_REVIEW = {
     Recommendation: "review_id",
@@ -37,14 +46,14 @@ def names_for(model: type[Model], rows: list, instances: list) -> set[str]:
     """The generations that these history rows (of one model) bump. At most one query, for updates only."""
     if model in BOARD_WIDE:
         return {BOARD_WIDE[model]}
-    if model not in PAST_REVIEW and model is not Review:
+    if model not in PER_REVIEW:
         return set()
     review_ids = set(current_reviews(model, instances))
     updated = [row.id for row in rows if row.history_type == "~"]
     if updated and model in PAST_REVIEW:
         past = model.history.model.objects.filter(id__in=updated).order_by()
         review_ids.update(past.values_list(PAST_REVIEW[model], flat=True).distinct())
-    return {names_of.of_review(pk) for pk in review_ids if pk is not None}
+    return {name for pk in review_ids if pk is not None for name in PER_REVIEW[model](pk)}
 
 
 def current_reviews(model: type[Model], instances: list) -> list[int]:

@@ -2,14 +2,19 @@
 
 Counting 20,000 actions takes far longer than drawing the dashboard, and a
 change to one action alters one review's figures only. So the counts are kept
-per review and scope, each with the generation of its review and of the
-themes it was counted at (lscb.board.generations bumps them in the same
-transaction as every tracked change, bulk imports included); a later request
-recounts only the reviews whose generation moved, and adds up the rest from
-the cache. Generations are read before anything is counted, so a part is
-never kept under a newer generation than the data it was counted from.
+per review and scope, each with the generations it was counted at
+(lscb.board.generations bumps them in the same transaction as every tracked
+change, bulk imports included); a later request recounts only the reviews
+whose generations moved, and adds up the rest from the cache. Each part has
+two panels: the action panel (counts by agency, status, assurance and colour,
+completions and judgements by month) follows the review's actions'
+generation; the heat map follows its recommendations' and the themes'. An
+action's change, the commonest, recounts one review's action panel.
+Generations are read before anything is counted, so a part is never kept
+under a newer generation than the data it was counted from.
 """
 
+import dataclasses
 import datetime
 import hashlib
 import operator
@@ -89,20 +94,30 @@ def _rows_by_review(queryset, review_ids: list[int] | None, review_field: str):
     return queryset if review_ids is None else queryset.filter(**{f"{review_field}__in": review_ids})
 
 
-def count_parts(scope: Scope, review_ids: list[int] | None, today: datetime.date) -> dict[int, ReviewPart]:
-    """Count these reviews' parts (None: every review in scope): four queries, whatever their number."""
+# A part's panels, each counted on its own; PANEL_FIELDS names the ReviewPart fields each fills.
+ACTIONS, THEMES = "actions", "themes"
+PANELS = (ACTIONS, THEMES)
+PANEL_FIELDS = {ACTIONS: ("by_agency", "total", "completed", "judged"), THEMES: ("themes",)}
+
+
+def count_parts(
+    scope: Scope, review_ids: list[int] | None, today: datetime.date, panels=PANELS
+) -> dict[int, ReviewPart]:
+    """Count these reviews' panels (None: every review in scope): at most four queries, whatever their number."""
     parts: dict[int, ReviewPart] = {pk: ReviewPart() for pk in review_ids or ()}
 
     def part(review_id: int) -> ReviewPart:
         return parts.setdefault(review_id, ReviewPart())
 
-    actions = _rows_by_review(scope.actions, review_ids, "review")  # Action.review: no join
-    _count_actions(actions, today, part)
-    _count_themes(scope, review_ids, part)
-    judgements = _rows_by_review(scope.judgements, review_ids, "action__review")
-    window = (trend_start(today), today)
-    for review_id, day, n in _per_day(judgements.filter(judged_on__range=window), "judged_on", "action__"):
-        _add_to_month(part(review_id).judged, day, n)
+    if ACTIONS in panels:
+        actions = _rows_by_review(scope.actions, review_ids, "review")  # Action.review: no join
+        _count_actions(actions, today, part)
+        judgements = _rows_by_review(scope.judgements, review_ids, "action__review")
+        window = (trend_start(today), today)
+        for review_id, day, n in _per_day(judgements.filter(judged_on__range=window), "judged_on", "action__"):
+            _add_to_month(part(review_id).judged, day, n)
+    if THEMES in panels:
+        _count_themes(scope, review_ids, part)
     return parts
 
 
@@ -149,9 +164,13 @@ def _per_day(queryset, date_field: str, via: str = ""):
     )
 
 
-def part_stamp(generations: dict[str, int], review_id: int) -> tuple[int, int]:
-    """What a review's part was counted from: its review's generation and the themes' (their names)."""
-    return generations.get(names_of.of_review(review_id), 0), generations.get(names_of.THEMES, 0)
+def panel_stamps(generations: dict[str, int], review_id: int) -> dict[str, tuple]:
+    """What each panel of a review's part was counted from."""
+    actions, recommendations = names_of.of_review_actions(review_id), names_of.of_review(review_id)
+    return {
+        ACTIONS: (generations.get(actions, 0),),
+        THEMES: (generations.get(recommendations, 0), generations.get(names_of.THEMES, 0)),
+    }
 
 
 def cached_parts(scope: Scope, review_ids: list[int], today: datetime.date, generations: dict) -> dict[int, ReviewPart]:
@@ -162,15 +181,21 @@ def cached_parts(scope: Scope, review_ids: list[int], today: datetime.date, gene
     """
     key = _parts_key(scope.label, today)
     known: dict = cache.get(key) or {}
-    stamps = {pk: part_stamp(generations, pk) for pk in review_ids}
-    parts = {pk: known[pk][1] for pk in review_ids if pk in known and known[pk][0] == stamps[pk]}
+    stamps = {pk: panel_stamps(generations, pk) for pk in review_ids}
+    parts = {pk: known[pk][1] for pk in review_ids if pk in known}
     missing = [pk for pk in review_ids if pk not in parts]
-    if not missing:
-        return parts
-    counted = count_parts(scope, None if set(missing) == scope.review_ids else missing, today)
-    parts |= {pk: counted.get(pk, ReviewPart()) for pk in missing}
-    known |= {pk: (stamps[pk], parts[pk]) for pk in missing}
-    cache.set(key, known, CACHE_SECONDS)
+    if missing:
+        counted = count_parts(scope, None if set(missing) == scope.review_ids else missing, today)
+        parts |= {pk: counted.get(pk, ReviewPart()) for pk in missing}
+    for panel in PANELS:
+        stale = [pk for pk in review_ids if pk not in missing and known[pk][0][panel] != stamps[pk][panel]]
+        if stale:
+            counted = count_parts(scope, stale, today, panels=(panel,))
+            for pk in stale:
+                parts[pk] = dataclasses.replace(parts[pk], **{f: getattr(counted[pk], f) for f in PANEL_FIELDS[panel]})
+    changed = {pk: (stamps[pk], parts[pk]) for pk in review_ids if pk not in known or known[pk][0] != stamps[pk]}
+    if changed:
+        cache.set(key, known | changed, CACHE_SECONDS)
     return parts
 
 

@@ -10,8 +10,9 @@ from actions.choices import ActionStatus, AssuranceLevel
 from assurance.services import record_judgement
 from lscb.board.dashboard import figures as dashboard
 from lscb.board.dashboard import parts as dashboard_parts
+from lscb.board.dashboard.parts import ACTIONS, PANELS, THEMES
 from lscb.platform.models import Generation
-from reviews.models import Theme
+from reviews.models import Review, Theme
 from tests.factories import (
     ActionFactory,
     RecommendationFactory,
@@ -22,13 +23,13 @@ from tests.factories import (
 
 @pytest.fixture
 def recounted(monkeypatch):
-    """The review ids of each count of parts (None: every review in scope)."""
+    """(review ids, panels) for each count of parts (None: every review in scope)."""
     calls = []
     real = dashboard_parts.count_parts
 
-    def spy(scope, review_ids, today):
-        calls.append(None if review_ids is None else sorted(review_ids))
-        return real(scope, review_ids, today)
+    def spy(scope, review_ids, today, panels=PANELS):
+        calls.append((None if review_ids is None else sorted(review_ids), tuple(panels)))
+        return real(scope, review_ids, today, panels)
 
     monkeypatch.setattr(dashboard_parts, "count_parts", spy)
     return calls
@@ -61,14 +62,14 @@ def assert_same_as_counted_afresh(user, slug=""):
 def test_a_change_recounts_only_the_review_it_touches(manager, two_reviews, recounted):
     first, second, actions = two_reviews
     assert_same_as_counted_afresh(manager)
-    assert recounted == [None]  # the first dashboard counts everything once
+    assert recounted == [(None, PANELS)]  # the first dashboard counts everything once
     recounted.clear()
     assert_same_as_counted_afresh(manager)
     assert recounted == []  # nothing changed: nothing counted
     actions[0].status = ActionStatus.COMPLETED
     actions[0].save()
     served = assert_same_as_counted_afresh(manager)
-    assert recounted == [[first.pk]]
+    assert recounted == [([first.pk], (ACTIONS,))]  # an action's change: its review's action panel only
     assert served.totals.awaiting_evidence.count == 1
 
 
@@ -79,7 +80,8 @@ def test_moving_an_action_to_another_review_recounts_both(manager, two_reviews, 
     actions[0].recommendation = RecommendationFactory(review=second, number="3.1")
     actions[0].save()
     served = assert_same_as_counted_afresh(manager)
-    assert recounted == [sorted([first.pk, second.pk])]
+    # The move: both reviews' action panels; the new recommendation: the second review's heat map.
+    assert recounted == [(sorted([first.pk, second.pk]), (ACTIONS,)), ([second.pk], (THEMES,))]
     assert [p.total.count for p in served.progress] == [1, 3, 0]
 
 
@@ -93,7 +95,8 @@ def test_moving_a_recommendation_to_another_review_takes_its_actions_and_recount
     actions[0].refresh_from_db()
     assert actions[0].review_id == second.pk  # Action.review kept in step by the actions layer
     served = assert_same_as_counted_afresh(manager)
-    assert recounted == [sorted([first.pk, second.pk])]
+    both = sorted([first.pk, second.pk])
+    assert recounted == [(both, (ACTIONS,)), (both, (THEMES,))]
     assert [p.total.count for p in served.progress] == [1, 3, 0]
 
 
@@ -103,7 +106,7 @@ def test_a_judgement_recounts_its_review(manager, two_reviews, recounted):
     recounted.clear()
     record_judgement(actions[3], manager, level=AssuranceLevel.ASSURED, statement="Audit seen.")
     served = assert_same_as_counted_afresh(manager)
-    assert recounted == [[second.pk]]
+    assert recounted == [([second.pk], (ACTIONS,))]
     assert served.trend[-1].judged == 1 and served.totals.assured.count == 1
 
 
@@ -115,8 +118,8 @@ def test_retheming_a_recommendation_recounts_its_review_and_renaming_a_theme_rec
     recounted.clear()
     actions[1].recommendation.themes.add(Theme.objects.get(name="Supervision"))
     served = assert_same_as_counted_afresh(manager)
-    # simple-history writes a recommendation row for an m2m change: its review's generation moves.
-    assert recounted == [[first.pk]]
+    # simple-history writes a recommendation row for an m2m change: both its review's generations move.
+    assert recounted == [([first.pk], (ACTIONS,)), ([first.pk], (THEMES,))]
     assert [(row.theme, [n for n, _ in row.cells]) for row in served.heat_rows] == [
         ("Neglect", [1, 1, 0]),
         ("Supervision", [1, 0, 0]),
@@ -126,7 +129,8 @@ def test_retheming_a_recommendation_recounts_its_review_and_renaming_a_theme_rec
     theme.name = "Management oversight"
     theme.save()
     served = assert_same_as_counted_afresh(manager)
-    assert recounted == [None]  # every review's heat map names the theme
+    all_reviews = sorted(Review.objects.values_list("pk", flat=True))
+    assert recounted == [(all_reviews, (THEMES,))]  # every review's heat map names the theme
     assert [row.theme for row in served.heat_rows] == ["Management oversight", "Neglect"]
 
 
@@ -151,7 +155,10 @@ def test_generations_started_again_never_match_the_cached_parts(manager, two_rev
     actions[3].status = ActionStatus.SUPERSEDED
     actions[3].save()
     served = assert_same_as_counted_afresh(manager)
-    assert recounted == [None]  # no part's generations are known any more: every review counted again
+    # No part's generations are known any more: every panel counted again (but the third review's
+    # action panel, which has no action and was never bumped).
+    all_reviews = sorted(Review.objects.values_list("pk", flat=True))
+    assert recounted == [(sorted([first.pk, second.pk]), (ACTIONS,)), (all_reviews, (THEMES,))]
     assert served.totals.by_status[list(ActionStatus).index(ActionStatus.SUPERSEDED)].count == 1
 
 
@@ -168,5 +175,5 @@ def test_a_lead_and_the_board_keep_separate_parts(manager, lead_a, two_reviews):
 def test_one_review_narrowed_counts_that_review_only(manager, two_reviews, recounted):
     first, second, actions = two_reviews
     served = assert_same_as_counted_afresh(manager, "child-f")
-    assert recounted == [[second.pk]]
+    assert recounted == [([second.pk], PANELS)]
     assert served.totals.total.count == 2
