@@ -14,7 +14,7 @@ from actions.models import Action
 from assurance.services import record_judgement
 from conftest import client_for
 from reviews.models import Recommendation
-from tests.factories import ActionFactory, AgencyFactory, RecommendationFactory
+from tests.factories import ActionFactory, AgencyFactory, RecommendationFactory, ThemeFactory
 
 PERSONAS = ["manager", "chair", "lead_a", "lead_b", "outsider", "anonymous"]
 
@@ -261,6 +261,17 @@ def test_a_bulk_write_renders_the_plan_again(client, manager, plan_review, rende
     bulk_update_with_history([letter], Action, ["progress"])
     assert "Letter sent on 1 March." in pdf_text(client.get("/reviews/child-q/plan.pdf").content)[0]
     assert len(renders) == 2
+
+
+def test_a_change_outside_the_plan_keeps_it_cached(client, manager, plan_review, agency_a, renders):
+    """Another review's action, or a theme (not printed), leaves this review's plan as it was."""
+    client_for(client, manager)
+    first = client.get("/reviews/child-q/plan.pdf").content
+    elsewhere = ActionFactory(recommendation=RecommendationFactory(agency=agency_a, number="7.1"))
+    elsewhere.status = ActionStatus.COMPLETED
+    elsewhere.save()
+    ThemeFactory(name="Neglect")
+    assert client.get("/reviews/child-q/plan.pdf").content == first and len(renders) == 1
 
 
 def test_a_rolled_back_change_keeps_the_cached_plan(client, manager, plan_review, renders):
