@@ -85,3 +85,15 @@ def test_a_change_committed_by_another_process_shows_on_the_very_next_request(cl
     worker.start()
     worker.join()
     assert awaiting(client) == 1
+
+
+def test_every_tracked_model_signals_its_bulk_history_writes():
+    """A model declared with simple-history's own HistoricalRecords would send nothing for a bulk write."""
+    from django.apps import apps
+
+    from lscb.platform.history_records import BulkSignallingHistoryManager
+
+    tracked = [model for model in apps.get_models() if hasattr(model, "history") and hasattr(model, "_meta")]
+    tracked = [model for model in tracked if getattr(model._meta, "simple_history_manager_attribute", None)]
+    assert len(tracked) >= 10
+    assert [m.__name__ for m in tracked if not isinstance(m.history, BulkSignallingHistoryManager)] == []
