@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from actions.choices import (
     AMBER_WINDOW_DAYS,
@@ -18,6 +17,7 @@ from actions.choices import (
     AssuranceLevel,
     Rag,
 )
+from lscb.platform.history_records import HistoricalRecords
 from reviews import roles
 from reviews.models import Agency, Recommendation, Review
 
@@ -117,7 +117,7 @@ class Action(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # The recommendation's review, copied here (by save(), and by Recommendation.save() when a
+    # The recommendation's review, copied here (by save(), and by keep_review_in_step() when a
     # recommendation moves) so that counting one review's actions reads an index of this table
     # rather than joining every action to its recommendation. Derived, so not in the history.
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+", editable=False)
@@ -187,3 +187,15 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Progress on {self.action_id} ({self.written_on:%d/%m/%Y})"
+
+
+def keep_review_in_step(sender, instance, **kwargs) -> None:
+    """A recommendation saved into another review takes its actions along (Action.review).
+
+    Connected to Recommendation's post_save (ActionsConfig.ready): the copy belongs to this
+    table, so it is kept here, right after the move (in its transaction, when it has one).
+    """
+    if instance.moved:
+        Action.objects.filter(recommendation=instance).exclude(review_id=instance.review_id).update(
+            review_id=instance.review_id
+        )

@@ -7,10 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from actions.choices import AssuranceLevel
 from actions.models import Action
+from lscb.platform.history_records import HistoricalRecords
 from reviews import roles
 from reviews.models import Agency
 

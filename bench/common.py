@@ -117,19 +117,6 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-def age_history(days: int = 1) -> None:
-    """Date every history row `days` back, as on a board built up over months: the dashboard
-    rechecks whatever was saved in the last few minutes (lscb.board.dashboard.parts.COMMIT_MARGIN)."""
-    import datetime
-
-    from django.apps import apps
-    from django.db.models import F
-
-    for model in apps.get_models():
-        if model.__name__.startswith("Historical") and hasattr(model, "history_date"):
-            model.objects.update(history_date=F("history_date") - datetime.timedelta(days=days))
-
-
 def user_with_role(username: str, role: str):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group

@@ -14,7 +14,6 @@ import itertools
 import os
 
 from common import (
-    age_history,
     analyze,
     arguments,
     build_board,
@@ -60,7 +59,6 @@ def main() -> None:
         from reviews import roles
 
         build_board(ACTIONS, reviews=int(os.environ.get("BENCH_REVIEWS", 10)), agencies=13, prefix="dash")
-        age_history()
         analyze()
         user = user_with_role("bench-chair", roles.SUBGROUP_CHAIR)
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -95,6 +93,7 @@ def main() -> None:
                 lambda: client.get("/bench-floor/"),
                 repeat=args.repeat,
             )
+            review_counts = one_review_counted(repeat=args.repeat)
         # CPU is this process only: on SQLite that includes the queries, on PostgreSQL it does not.
         print(f"{'':58} {'wall ms':>8} {'ratio':>6} {'CPU ms':>7} {'ratio':>6}")
         for name, (wall, cpu) in [
@@ -104,6 +103,31 @@ def main() -> None:
             ("dashboard, figures from the cache (data unchanged)", cached),
         ]:
             print(f"{name:58} {wall:>8.0f} {wall / floor[0]:>5.2f}× {cpu:>7.0f} {cpu / floor[1]:>5.2f}×")
+        print("One review's action counts (the query a change costs), selected two ways:")
+        for name, (wall, cpu) in review_counts.items():
+            print(f"  {name:56} {wall:>8.1f} ms wall {cpu:>7.1f} ms CPU")
+
+
+def one_review_counted(repeat: int) -> dict:
+    """Action.review's worth: one review's action counts through its index, and through the join
+    to recommendations that would replace it."""
+    from django.utils import timezone
+
+    from actions.models import Action
+    from lscb.board.dashboard import parts
+    from reviews.models import Review
+
+    today = timezone.localdate()
+    review = Review.objects.order_by("pk")[len(Review.objects.all()) // 2]
+    ways = {
+        "by Action.review (the copy, its index)": Action.objects.filter(review=review),
+        "by the recommendation's review (a join)": Action.objects.filter(recommendation__review=review),
+    }
+    timed = interleaved_wall_and_cpu_ms(
+        *[lambda qs=qs: parts._count_actions(qs, today, lambda pk: parts.ReviewPart()) for qs in ways.values()],
+        repeat=repeat,
+    )
+    return dict(zip(ways, timed, strict=True))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     python bench/plan_pdf.py [--postgres postgres://postgres@127.0.0.1:5432/] [--repeat 5]
 
-For each size: the full uncached plan (history stamp, queries, template,
+For each size: the full uncached plan (generations, queries, template,
 WeasyPrint), then WeasyPrint alone on the already-built HTML of that plan
 (the floor for any WeasyPrint product), and their ratio (goal ≤ 1.15×).
 Then the peak memory of the 500-action plan and the time of a cached plan,

@@ -5,8 +5,8 @@ import re
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from lscb.platform.history_records import HistoricalRecords
 from reviews import roles
 
 _DIGITS = re.compile(r"(\d+)")
@@ -195,19 +195,21 @@ class Recommendation(models.Model):
     def save(self, *args, **kwargs):
         self.number = self.number.strip()
         self.sort_key = natural_sort_key(self.number)
-        super().save(*args, **kwargs)
-        # Actions keep a copy of their recommendation's review (Action.review); a move takes them along.
-        if getattr(self, "_loaded_review_id", self.review_id) != self.review_id:
-            self.actions.exclude(review_id=self.review_id).update(review_id=self.review_id)
-        self._loaded_review_id = self.review_id
+        super().save(*args, **kwargs)  # post_save receivers see `loaded_review_id` still as loaded
+        self.loaded_review_id = self.review_id
 
     def get_absolute_url(self) -> str:
         return reverse("board:recommendation", args=[self.review.slug, self.pk])
 
+    @property
+    def moved(self) -> bool:
+        """Saved into another review than the one it was loaded from (a new recommendation has not moved)."""
+        return getattr(self, "loaded_review_id", self.review_id) != self.review_id
+
     @classmethod
     def from_db(cls, db, field_names, values):
         recommendation = super().from_db(db, field_names, values)
-        recommendation._loaded_review_id = recommendation.__dict__.get("review_id")
+        recommendation.loaded_review_id = recommendation.__dict__.get("review_id")
         return recommendation
 
 

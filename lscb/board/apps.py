@@ -7,3 +7,8 @@ class BoardConfig(AppConfig):
     name = "lscb.board"
     label = "board"
     verbose_name = "Board pages"
+
+    def ready(self):
+        from lscb.board import generations
+
+        generations.connect()  # every tracked write bumps the generations of what it touches

@@ -44,3 +44,18 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"session of user {self.user_id}"
+
+
+class Generation(models.Model):
+    """A counter that names one state of some data: the cache keys of the figures printed from that data.
+
+    Bumped (lscb.platform.generations.bump) in the same transaction as the change, so a new number is
+    never seen before the data it names, and a rollback takes it back. Kept in the database, so every
+    process sees the same number the moment the change commits, whatever the cache backend.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    number = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.number}"

@@ -15,8 +15,10 @@ import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -25,22 +27,31 @@ from actions.choices import DONE_STATUSES, ActionStatus, AssuranceLevel, Rag
 from actions.models import Action
 from actions.scope import recommendations_for, reviews_for
 from assurance.models import AssuranceJudgement
+from lscb.board.dashboard import parts as dashboard_parts
 from lscb.board.dashboard.parts import (
     COUNT_NAMES,
     ReviewPart,
     Scope,
     add_counts,
-    board_stamp,
     cached_parts,
     count_parts,
     month_starts,
 )
+from lscb.platform import generations
 from lscb.platform.permissions import may
 from reviews import roles
 from reviews.models import Agency, Review
 
 AWAITING_EVIDENCE = ActionStatus.COMPLETED
-CACHE_VERSION = 3  # bump when Dashboard's shape changes
+# What a cached dashboard and its drawing were made by: this code and the figures' templates,
+# read once at start-up (an edit to any of them leaves the old entries behind).
+CODE_VERSION = generations.files_digest(
+    [
+        Path(__file__),
+        Path(dashboard_parts.__file__),
+        *(Path(settings.BASE_DIR) / "templates" / "board").glob("dashboard_*.html"),
+    ]
+)
 CACHE_SECONDS = 3600
 HEAT_LEVELS = 5  # shading classes lscb-heat-0 … lscb-heat-5
 
@@ -297,30 +308,32 @@ def user_scope(user, reviews: list[Review]) -> Scope:
 
 
 def cached_build(user, review_slug: str = "") -> Dashboard:
-    """build(), kept in the cache until any figure could change: a new history row, or a new day (RAG).
+    """build(), kept in the cache until any figure could change: a new generation, or a new day (RAG).
 
+    The generations of every review and board-wide list are read first, in one query: any tracked
+    change bumps one in the same transaction, so the key changes the moment the change commits.
     When something has changed, build() still takes each unchanged review's counts from the cache.
     """
     if not may(user, "board.view"):
         return Dashboard(has_role=False)
     today = timezone.localdate()
-    stamp = board_stamp()
-    parts = (CACHE_VERSION, scope_label(user), review_slug, today.isoformat(), stamp)
-    key = "lscb:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    known = generations.read_all()
+    key_parts = (CODE_VERSION, scope_label(user), review_slug, today.isoformat(), sorted(known.items()))
+    key = "lscb:dashboard:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
     board = cache.get(key)
     if board is None:
-        board = build(user, review_slug, today, stamp)
+        board = build(user, review_slug, today, known)
         board.cache_key = key
         cache.set(key, board, CACHE_SECONDS)
     return board
 
 
-def build(user, review_slug: str = "", today: datetime.date | None = None, stamp: tuple | None = None) -> Dashboard:
+def build(user, review_slug: str = "", today: datetime.date | None = None, known: dict | None = None) -> Dashboard:
     """The dashboard for this user, whole board or narrowed to one review, scoped to what they may see.
 
     Queries (after the user's roles): reviews in scope; the reviews' counts
     (dashboard_parts: four, for any number of reviews, or none from the cache);
-    agency names. With `stamp`, unchanged reviews' counts come from the cache.
+    agency names. With `known` generations, unchanged reviews' counts come from the cache.
     """
     today = today or timezone.localdate()
     if not may(user, "board.view"):
@@ -335,11 +348,11 @@ def build(user, review_slug: str = "", today: datetime.date | None = None, stamp
     shown = [board.review] if board.review else reviews
     scope = user_scope(user, reviews)
     ids = [review.pk for review in shown]
-    if stamp is None:
+    if known is None:
         counted = count_parts(scope, ids if board.review else None, today)
         parts = {pk: counted.get(pk, ReviewPart()) for pk in ids}
     else:
-        parts = cached_parts(scope, ids, today, stamp)
+        parts = cached_parts(scope, ids, today, known)
     by_agency = sum_by_agency(list(parts.values()))
     names = dict(Agency.objects.filter(pk__in=set(by_agency) - {None}).values_list("pk", "name"))
     board.agency_rows, board.totals = agency_rows(by_agency, names, review_slug or None)

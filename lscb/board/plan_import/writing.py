@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from actions.models import Action
 from assurance.models import AssuranceJudgement
 from lscb.board.plan_import.changes import CREATE, UPDATE, PlanChanges, name_key
+from lscb.platform import generations
 from reviews.models import Agency, PlanImport, Recommendation, Theme, natural_sort_key
 
 
@@ -155,7 +156,8 @@ class _Writer:
 def write(changes: PlanChanges, user, file_name: str) -> PlanImport:
     """Write everything `changes` plans, and record the import. Call inside a transaction."""
     writer = _Writer(changes, user, file_name)
-    writer.write()
+    with generations.collected():  # one write of the generations for the whole import, not one a table
+        writer.write()
     plan_import = PlanImport(
         review=changes.review,
         imported_by=user,

@@ -150,12 +150,12 @@ def test_counts_match_the_models_own_rag_overdue_and_awaiting_evidence(manager, 
 
 def dashboard_queries(client, user, django_assert_num_queries, expected: int) -> str:
     client_for(client, user)
-    # session, user, roles (groups); history stamp; reviews; counts by agency and review;
+    # session, user, roles (groups); generations (one query); reviews; counts by agency and review;
     # agency names; heat map; completions by day; judgements by day.
     with django_assert_num_queries(expected):
         response = client.get("/dashboard/")
     assert response.status_code == 200
-    # Unchanged data: the figures come from the cache, after the history stamp.
+    # Unchanged data: the figures come from the cache, after the generations.
     with django_assert_num_queries(expected - 6):
         assert figure_links(client.get("/dashboard/").content.decode()) == figure_links(response.content.decode())
     return response.content.decode()
@@ -303,7 +303,7 @@ def test_the_drawn_figures_are_reused_until_a_change(client, manager, action_a, 
     awaiting = dashboard.actions_url(agency=action_a.agency_id, status=ActionStatus.COMPLETED.value)
     first = client.get("/dashboard/").content.decode()
     assert dict(figure_links(first))[awaiting] == 0
-    with django_assert_num_queries(4):  # session, user, roles; history stamp: figures and drawing cached
+    with django_assert_num_queries(4):  # session, user, roles; generations: figures and drawing cached
         again = client.get("/dashboard/").content.decode()
     assert figure_links(again) == figure_links(first) and "Learning themes across reviews" in again
     action_a.status = ActionStatus.COMPLETED

@@ -284,8 +284,9 @@ def test_the_import_runs_a_constant_number_of_queries(child_a, manager, django_a
     # Reading (5): savepoint, the review (locked), agencies, themes, the review's recommendations (none yet, so
     # nothing to prefetch). Writing (16): agencies + history, themes + history, recommendations, their theme
     # links (read, insert), recommendation history, links reloaded + their history, actions + history,
-    # judgements + history, the import record + history; release savepoint (1).
-    with django_assert_num_queries(22):
+    # judgements + history, the generations of everything written (one upsert, lscb.platform.generations),
+    # the import record + history; release savepoint (1).
+    with django_assert_num_queries(23):
         import_plan(child_a, content, "big.csv", manager)
     # The same file again: savepoint, review, agencies, themes, recommendations, their themes and actions,
     # release savepoint. Nothing is written.
@@ -295,9 +296,9 @@ def test_the_import_runs_a_constant_number_of_queries(child_a, manager, django_a
 
 def test_ten_times_the_rows_costs_only_a_few_more_bulk_batches(child_a, manager, django_assert_max_num_queries):
     content = big_plan(50)  # 150 rows
-    # The same 22 queries; SQLite splits a bulk insert into batches of at most 999 parameters, so the
+    # The same 23 queries; SQLite splits a bulk insert into batches of at most 999 parameters, so the
     # actions and their history may take a few more. Nothing is done per row.
-    with django_assert_max_num_queries(22 + 6):
+    with django_assert_max_num_queries(23 + 6):
         import_plan(child_a, content, "big.csv", manager)
     with django_assert_max_num_queries(8):
         import_plan(child_a, content, "big.csv", manager)
