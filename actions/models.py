@@ -95,9 +95,6 @@ class Action(models.Model):
     # by assurance.services so that lists can filter and count on it cheaply.
     assurance_level = models.CharField(max_length=20, choices=AssuranceLevel.choices, default=AssuranceLevel.AWAITING)
     assurance_statement = models.TextField("assurance to the board", blank=True)
-    # Optimistic locking: a form carries the version it was opened at, and a
-    # save from a stale version is refused rather than overwriting someone else's change.
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The recommendation's review, copied here (by save(), and by Recommendation.save() when a
@@ -122,8 +119,6 @@ class Action(models.Model):
             self.review_id = self.recommendation.review_id
         if kwargs.get("update_fields") is not None and "recommendation" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "review"}
-        if self.pk is not None:
-            self.version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

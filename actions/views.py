@@ -13,7 +13,7 @@ from actions.choices import RAG_MEANING, ActionStatus, AssuranceLevel, Rag
 from actions.filters import SORT_CHOICES, SORTS, ActionFilterSet
 from actions.forms import ActionForm, ProgressForm, StatusForm
 from actions.models import Action
-from lscb.platform.locking import StaleEdit
+from lscb.platform.locking import StaleEdit, latest_history_id
 from lscb.platform.pagination import ForgivingPaginationMixin
 from reviews import permissions
 from reviews.models import Agency, Recommendation, Review, Theme
@@ -170,7 +170,7 @@ class ActionChangeMixin:
             "Check what changed below; to save yours anyway, submit the form again.",
         )
         form.data = form.data.copy()
-        form.data["version"] = stale.current_marker
+        form.data["seen"] = stale.current_marker
         return self.render_to_response(self.get_context_data(form=form, changes=stale.changes))
 
 
@@ -182,13 +182,13 @@ class ActionEditView(ActionChangeMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.action}
 
     def get_initial(self):
-        return {"version": self.action.version}
+        return {"seen": latest_history_id(self.action)}
 
     def form_valid(self, form):
         values = {name: form.cleaned_data[name] for name in ActionForm.Meta.fields}
         try:
             services.update_action(
-                self.action.pk, user=self.request.user, version=form.cleaned_data["version"] or 0, values=values
+                self.action.pk, user=self.request.user, seen=form.cleaned_data["seen"], values=values
             )
         except StaleEdit as stale:
             return self.refuse_stale(form, stale)
@@ -204,7 +204,7 @@ class ActionStatusView(ActionChangeMixin, FormView):
         return {
             "status": self.action.status,
             "status_reason": self.action.status_reason,
-            "version": self.action.version,
+            "seen": latest_history_id(self.action),
         }
 
     def form_valid(self, form):
@@ -213,7 +213,7 @@ class ActionStatusView(ActionChangeMixin, FormView):
             action = services.change_status(
                 self.action.pk,
                 user=self.request.user,
-                version=data["version"],
+                seen=data["seen"],
                 status=data["status"],
                 reason=data["status_reason"],
                 note=data["note"],

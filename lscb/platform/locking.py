@@ -1,29 +1,28 @@
 """What changed on a record since someone opened a form on it: the lost-update message.
 
 Reviews, recommendations and actions are edited by several people. A form
-carries a marker of the version it was opened at; when the record has moved on
+carries a marker of the history row it was opened at (`seen`); when the record has moved on
 by the time it is saved, the save is refused and the person is shown, field by
 field, what changed, who changed it and when, read from the record's history.
 It works on any model with django-simple-history and knows no app.
 """
 
 import datetime
-from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, models, transaction
 from django.http import HttpResponseRedirect
-from django.utils import timezone
-from django.utils.formats import date_format
+
+from lscb.platform.diff import FieldChange, display_user, field_change
+
+UNKNOWN = "(unknown)"
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    was: str
-    now: str
-    by: str
-    at: datetime.datetime | None
+class SeenMarkerMixin(forms.Form):
+    """A hidden marker of the history row the form was opened at, for lost-update protection."""
+
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class StaleEdit(Exception):
@@ -35,38 +34,15 @@ class StaleEdit(Exception):
         self.current_marker = current_marker
 
 
-def user_label(user) -> str:
-    if user is None:
-        return "the system"
-    return user.get_full_name() or user.get_username()
-
-
-def display_value(field: models.Field, value, names: dict) -> str:
-    """A value in the board's words: choice labels, UK dates, related records by name."""
-    if value in (None, ""):
-        return "(blank)"
-    if field.is_relation:
-        return names.get((field.related_model, value), f"#{value}")
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "j M Y H:i")
-    if isinstance(value, datetime.date):
-        return date_format(value, "j M Y")
-    text = str(value)
-    return text if len(text) <= 120 else text[:117] + "…"
-
-
-def _related_names(fields: list[models.Field], rows: list) -> dict:
-    """Names of every related record mentioned, one query per related model (not per row)."""
-    names = {}
+def _related(fields: list[models.Field], rows: list) -> dict:
+    """{related model: {pk: record}} for every related record mentioned, one query per related model."""
+    related: dict = {}
     for field in fields:
-        if not field.is_relation:
+        if not field.many_to_one:
             continue
         ids = {getattr(row, field.attname) for row in rows} - {None}
-        for obj in field.related_model._default_manager.filter(pk__in=ids):
-            names[(field.related_model, obj.pk)] = str(obj)
-    return names
+        related.setdefault(field.related_model, {}).update(field.related_model._base_manager.in_bulk(ids))
+    return related
 
 
 def field_changes(base, newer: list, current: models.Model, field_names: list[str]) -> list[FieldChange]:
@@ -74,8 +50,7 @@ def field_changes(base, newer: list, current: models.Model, field_names: list[st
     or None when unknown) and `current`, with who last changed it among the `newer` history rows
     (oldest first)."""
     fields = [current._meta.get_field(name) for name in field_names]
-    rows = [r for r in [base, *newer, current] if r is not None]
-    names = _related_names(fields, rows)
+    related = _related(fields, [r for r in [base, *newer, current] if r is not None])
     changes = []
     for field in fields:
         now = getattr(current, field.attname)
@@ -85,15 +60,10 @@ def field_changes(base, newer: list, current: models.Model, field_names: list[st
         by, at = _last_change_of(field.attname, base, newer)
         if base is None and by is None:
             continue
-        changes.append(
-            FieldChange(
-                label=str(field.verbose_name).capitalize(),
-                was=display_value(field, was, names) if base is not None else "(unknown)",
-                now=display_value(field, now, names),
-                by=by or "someone",
-                at=at,
-            )
-        )
+        change = field_change(field, was, now, related, by=by or "someone", at=at)
+        if base is None:
+            change.before = UNKNOWN
+        changes.append(change)
     return changes
 
 
@@ -102,7 +72,7 @@ def _last_change_of(attname: str, base, newer: list) -> tuple[str | None, dateti
     previous = base
     for row in newer:
         if previous is None or getattr(previous, attname) != getattr(row, attname):
-            by, at = user_label(row.history_user), row.history_date
+            by, at = display_user(row.history_user), row.history_date
         previous = row
     return by, at
 
@@ -154,7 +124,7 @@ class GuardedSaveMixin:
 
     def stale_response(self, form, stale: StaleEdit):
         form.add_error(None, self.stale_message)
-        # Opening the form again at the current version: saving once more overwrites, knowingly.
+        # Opening the form again at the current marker: saving once more overwrites, knowingly.
         form.data = form.data.copy()
         form.data["seen"] = stale.current_marker
         return self.render_to_response(self.get_context_data(form=form, changes=stale.changes))

@@ -145,7 +145,7 @@ def action_form(world: World) -> dict:
         "agency": action.agency_id,
         "lead_officer": "Head of Quality",
         "due_date": "31/03/2027",
-        "version": action.version,
+        "seen": latest_history_id(action),
     }
 
 
@@ -311,7 +311,12 @@ ACTIONS = [
         "200 403 403 404 404 302",
         "302* 403 403 404 404 302",
         kwargs=action_a,
-        data=lambda world: {"status": "completed", "status_reason": "", "note": "", "version": world.action_a.version},
+        data=lambda world: {
+            "status": "completed",
+            "status_reason": "",
+            "note": "",
+            "seen": latest_history_id(world.action_a),
+        },
         wrote=lambda world: Action.objects.get(pk=world.action_a.pk).status == "completed",
     ),
     Case(
