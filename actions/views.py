@@ -13,7 +13,7 @@ from actions.choices import RAG_MEANING, ActionStatus, AssuranceLevel, Rag
 from actions.filters import SORT_CHOICES, SORTS, ActionFilterSet
 from actions.forms import ActionForm, ProgressForm, StatusForm
 from actions.models import Action
-from lscb.platform.locking import StaleEdit, latest_history_id
+from lscb.platform.locking import StaleEdit, StaleFormMixin, latest_history_id
 from lscb.platform.pagination import ForgivingPaginationMixin
 from reviews import permissions
 from reviews.models import Agency, Recommendation, Review, Theme
@@ -143,8 +143,16 @@ class ActionDetailView(DetailView):
         return context
 
 
-class ActionChangeMixin:
-    """Scoped fetch first (404 outside the user's scope), then the permission (403)."""
+class ActionChangeMixin(StaleFormMixin):
+    """Scoped fetch first (404 outside the user's scope), then the permission (403).
+
+    The services lock the action and check the form's history marker (lscb/platform/locking.py).
+    """
+
+    stale_message = (
+        "Someone changed this action after you opened the form. Your changes have not been saved. "
+        "Check what changed below; to save yours anyway, submit the form again."
+    )
 
     def may(self, user, action: Action) -> bool:
         return permissions.can_change_action(user, action)
@@ -162,16 +170,6 @@ class ActionChangeMixin:
             review=self.action.recommendation.review,
             **kwargs,
         )
-
-    def refuse_stale(self, form, stale: StaleEdit):
-        form.add_error(
-            None,
-            "Someone changed this action after you opened the form. Your changes have not been saved. "
-            "Check what changed below; to save yours anyway, submit the form again.",
-        )
-        form.data = form.data.copy()
-        form.data["seen"] = stale.current_marker
-        return self.render_to_response(self.get_context_data(form=form, changes=stale.changes))
 
 
 class ActionEditView(ActionChangeMixin, FormView):
@@ -191,7 +189,7 @@ class ActionEditView(ActionChangeMixin, FormView):
                 self.action.pk, user=self.request.user, seen=form.cleaned_data["seen"], values=values
             )
         except StaleEdit as stale:
-            return self.refuse_stale(form, stale)
+            return self.stale_response(form, stale)
         messages.success(self.request, "Action saved.")
         return HttpResponseRedirect(self.action.get_absolute_url())
 
@@ -219,7 +217,7 @@ class ActionStatusView(ActionChangeMixin, FormView):
                 note=data["note"],
             )
         except StaleEdit as stale:
-            return self.refuse_stale(form, stale)
+            return self.stale_response(form, stale)
         messages.success(self.request, f"Status changed to {action.get_status_display()}.")
         return HttpResponseRedirect(action.get_absolute_url())
 

@@ -15,6 +15,7 @@ from assurance.filters import ChallengeEventFilter
 from assurance.forms import ChallengeEventForm, ChallengeForm
 from assurance.models import Challenge, ChallengeEvent
 from assurance.templatetags.assurance_tags import action_url
+from lscb.platform.locking import GuardedSaveMixin
 from lscb.platform.pagination import ForgivingPaginationMixin
 from reviews import permissions, roles
 from reviews.models import Agency
@@ -104,7 +105,12 @@ class ChallengeEventCreateView(EventFormMixin, CreateView):
     pass
 
 
-class ChallengeEventUpdateView(EventFormMixin, UpdateView):
+class ChallengeEventUpdateView(GuardedSaveMixin, EventFormMixin, UpdateView):
+    stale_message = (
+        "Someone changed this challenge event after you opened the form. Your changes have not been saved. "
+        "Check what changed below; to save yours anyway, submit the form again."
+    )
+
     def dispatch(self, request, *args, **kwargs):
         self.event = scoping.event_for(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -140,6 +146,11 @@ class ChallengeCreateView(ChallengeFormMixin, CreateView):
     pass
 
 
-class ChallengeUpdateView(ChallengeFormMixin, UpdateView):
+class ChallengeUpdateView(GuardedSaveMixin, ChallengeFormMixin, UpdateView):
+    stale_message = (
+        "Someone changed this challenge after you opened the form. Your changes have not been saved. "
+        "Check what changed below; to save yours anyway, submit the form again."
+    )
+
     def get_object(self, queryset=None):
         return get_object_or_404(visible_challenges(self.request.user).filter(event=self.event), pk=self.kwargs["cpk"])

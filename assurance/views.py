@@ -24,6 +24,7 @@ from assurance import scoping, services, uploads
 from assurance.forms import EvidenceForm, EvidenceReviewForm, JudgementForm
 from assurance.models import AssuranceRequest, Evidence, EvidenceDownload
 from assurance.templatetags.assurance_tags import action_url
+from lscb.platform.locking import GuardedSaveMixin
 from reviews import permissions, roles
 from reviews.models import Agency
 
@@ -183,8 +184,14 @@ def _can_withdraw(user, evidence: Evidence) -> bool:
     )
 
 
-class EvidenceReviewView(FormView):
+class EvidenceReviewView(GuardedSaveMixin, FormView):
     """The business manager accepts evidence or returns it asking for more."""
+
+    guarded_fields = ["review_state", "review_note", "reviewed_by", "withdrawn", "title", "narrative", "produced_on"]
+    stale_message = (
+        "Someone changed this evidence after you opened the form. Your decision has not been saved. "
+        "Check what changed below; to save yours anyway, submit the form again."
+    )
 
     template_name = "assurance/evidence_review.html"
     form_class = EvidenceReviewForm
@@ -196,13 +203,19 @@ class EvidenceReviewView(FormView):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    def guarded_record(self) -> Evidence:
+        return self.evidence
+
     def get_initial(self):
-        return {"note": self.evidence.review_note}
+        return {**super().get_initial(), "note": self.evidence.review_note}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(evidence=self.evidence, action=self.evidence.action, **kwargs)
 
     def form_valid(self, form):
+        return self.save_guarded(form, self.save_review)
+
+    def save_review(self, form):
         evidence = services.review_evidence(
             self.evidence, self.request.user, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"]
         )

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from assurance.tests import samples
 from conftest import client_for
+from lscb.platform.locking import latest_history_id
 
 PERSONAS = ["manager", "chair", "lead_a", "lead_b", "outsider", "anonymous"]
 TOMORROW = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
@@ -33,7 +34,11 @@ def _post_data(world) -> dict:
             "statement": "The board is assured.",
             "judged_on": TODAY,
         },
-        "assurance:evidence-review": lambda: {"decision": "accepted", "note": ""},
+        "assurance:evidence-review": lambda: {
+            "decision": "accepted",
+            "note": "",
+            "seen": latest_history_id(world["evidence"]),
+        },
         "assurance:request-create": lambda: {
             "subject": "S",
             "message": "",
@@ -42,9 +47,19 @@ def _post_data(world) -> dict:
         },
         "assurance:request-chase": lambda: {"chased_on": TODAY, "method": "Email", "note": "", "email_leads": "on"},
         "assurance:challenge-create": lambda: {"title": "E", "held_on": TODAY, "chair": "C"},
-        "assurance:challenge-edit": lambda: {"title": "E2", "held_on": TODAY, "chair": "C"},
+        "assurance:challenge-edit": lambda: {
+            "title": "E2",
+            "held_on": TODAY,
+            "chair": "C",
+            "seen": latest_history_id(world["event"]),
+        },
         "assurance:challenge-raise": lambda: {"action": a.pk, "challenge": "Why?"},
-        "assurance:challenge-update": lambda: {"action": a.pk, "challenge": "Why?", "outcome": "Agreed"},
+        "assurance:challenge-update": lambda: {
+            "action": a.pk,
+            "challenge": "Why?",
+            "outcome": "Agreed",
+            "seen": latest_history_id(world["challenge"]),
+        },
     }
 
 

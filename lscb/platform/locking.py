@@ -8,11 +8,12 @@ It works on any model with django-simple-history and knows no app.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, models, transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse
 
 from lscb.platform.diff import FieldChange, display_user, field_change
 
@@ -49,7 +50,8 @@ def field_changes(base, newer: list, current: models.Model, field_names: list[st
     """Each field whose value differs between `base` (the history row the form was opened at,
     or None when unknown) and `current`, with who last changed it among the `newer` history rows
     (oldest first)."""
-    fields = [current._meta.get_field(name) for name in field_names]
+    # Many-to-many fields are not columns of a history row: the marker still guards them, unlisted.
+    fields = [f for f in (current._meta.get_field(name) for name in field_names) if f.concrete and not f.many_to_many]
     related = _related(fields, [r for r in [base, *newer, current] if r is not None])
     changes = []
     for field in fields:
@@ -96,35 +98,63 @@ def check_history_marker(locked: models.Model, seen: int | None, field_names: li
     raise StaleEdit(field_changes(base, newer, locked, field_names), current_marker)
 
 
-class GuardedSaveMixin:
-    """Save a model form only if nobody changed the record since the form was opened."""
+class StaleFormMixin:
+    """How a view shows a refused stale save: the message, what changed since, field by field, and the
+    form armed again at the current marker, so that submitting once more saves knowingly."""
 
+    stale_message = (
+        "Someone changed this record after you opened the form. Your changes have not been saved. "
+        "Check what changed below; to save yours anyway, submit the form again."
+    )
+
+    def stale_response(self, form, stale: StaleEdit):
+        form.add_error(None, self.stale_message)
+        form.data = form.data.copy()
+        form.data["seen"] = stale.current_marker
+        return self.render_to_response(self.get_context_data(form=form, changes=stale.changes))
+
+
+class GuardedSaveMixin(StaleFormMixin):
+    """Save a form on an existing record only if nobody changed the record since the form was opened.
+
+    The record is locked (select_for_update) and its history marker checked inside the
+    transaction that saves, so two saves from the same marker cannot both pass. The view's
+    own form_valid() runs inside that transaction; a view whose form_valid() is its own calls
+    save_guarded() with the function that saves.
+    """
+
+    # The fields a stale-edit message lists; by default the form's model fields.
     guarded_fields: list[str] = []
-    stale_message = "Someone changed this record after you opened the form. Your changes have not been saved."
+    success_message = ""
+
+    def guarded_record(self) -> models.Model:
+        return self.object
 
     def get_initial(self):
-        return {**super().get_initial(), "seen": latest_history_id(self.object)}
+        return {**super().get_initial(), "seen": latest_history_id(self.guarded_record())}
 
     def form_valid(self, form):
+        return self.save_guarded(form, super().form_valid)
+
+    def save_guarded(self, form, save: Callable[[forms.Form], HttpResponse]) -> HttpResponse:
+        record = self.guarded_record()
         try:
             with transaction.atomic():
-                locked = type(self.object).objects.select_for_update().get(pk=self.object.pk)
-                check_history_marker(locked, form.cleaned_data.get("seen"), self.guarded_fields)
-                self.object = form.save()
+                locked = type(record)._base_manager.select_for_update().get(pk=record.pk)
+                check_history_marker(locked, form.cleaned_data.get("seen"), self.shown_fields(form))
+                response = save(form)
         except StaleEdit as stale:
             return self.stale_response(form, stale)
         except IntegrityError:
             return self.integrity_error(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return response
+
+    def shown_fields(self, form) -> list[str]:
+        meta = getattr(form, "_meta", None)
+        return self.guarded_fields or list(getattr(meta, "fields", None) or [])
 
     def integrity_error(self, form):
         form.add_error(None, "This could not be saved because it clashes with another record. Check and try again.")
         return self.form_invalid(form)
-
-    def stale_response(self, form, stale: StaleEdit):
-        form.add_error(None, self.stale_message)
-        # Opening the form again at the current marker: saving once more overwrites, knowingly.
-        form.data = form.data.copy()
-        form.data["seen"] = stale.current_marker
-        return self.render_to_response(self.get_context_data(form=form, changes=stale.changes))

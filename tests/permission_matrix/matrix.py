@@ -163,7 +163,9 @@ def event_form(world: World) -> dict:
 
 
 def challenge_form(world: World) -> dict:
-    return {"action": world.action_a.pk, "challenge": "What changed for children?", "outcome": "Agreed"}
+    # The marker of the challenge an edit opened at; a new challenge ignores it.
+    seen = latest_history_id(world.challenge)
+    return {"action": world.action_a.pk, "challenge": "What changed for children?", "outcome": "Agreed", "seen": seen}
 
 
 def plan_file(world: World) -> dict:
@@ -351,7 +353,7 @@ EVIDENCE = [
         "200 403 403 404 404 302",
         "302* 403 403 404 404 302",
         kwargs=evidence_a,
-        data=lambda world: {"decision": "accepted", "note": ""},
+        data=lambda world: {"decision": "accepted", "note": "", "seen": latest_history_id(world.evidence_a)},
         wrote=lambda world: Evidence.objects.get(pk=world.evidence_a.pk).review_state == "accepted",
     ),
     Case(
@@ -421,7 +423,11 @@ CHALLENGES = [
         "200 403 403 404 404 302",
         "302* 403 403 404 404 302",
         kwargs=event_a,
-        data=lambda world: {**event_form(world), "agencies_invited": [world.agency_a.pk]},
+        data=lambda world: {
+            **event_form(world),
+            "agencies_invited": [world.agency_a.pk],
+            "seen": latest_history_id(world.event),
+        },
         wrote=lambda world: ChallengeEvent.objects.get(pk=world.event.pk).title == "Autumn challenge",
     ),
     Case(
