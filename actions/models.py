@@ -18,6 +18,7 @@ from actions.choices import (
     AssuranceLevel,
     Rag,
 )
+from lscb.platform.values import short_date
 from reviews import roles
 from reviews.models import Agency, Recommendation, Review
 
@@ -154,4 +155,4 @@ class ProgressUpdate(models.Model):
         ordering = ["-written_on", "-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Progress on {self.action_id} ({self.written_on:%d/%m/%Y})"
+        return f"Progress on {self.action_id} ({short_date(self.written_on)})"
