@@ -11,7 +11,6 @@ class ActionAdmin(SimpleHistoryAdmin):
     search_fields = ["description", "progress", "recommendation__number", "recommendation__text"]
     list_select_related = ["recommendation", "agency"]
     raw_id_fields = ["recommendation"]
-    readonly_fields = ["version"]
 
 
 @admin.register(ProgressUpdate)

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 
 from actions import plan
 from actions.choices import AssuranceLevel, Rag
+from lscb.platform.values import short_date
 
 # (heading, width in characters for XLSX, how to read the value from an action)
 COLUMNS = [
@@ -54,7 +55,7 @@ def _filename(stem: str, extension: str) -> str:
 
 def _csv_value(value) -> str:
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return short_date(value)
     text = "" if value is None else str(value)
     # Cells starting with these characters are formulas to a spreadsheet; quote them
     # so an action's text can never run as one when the board opens the file.

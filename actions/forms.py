@@ -5,28 +5,18 @@ from django.utils import timezone
 
 from actions.choices import REASON_REQUIRED, ActionStatus
 from actions.models import Action, ProgressUpdate
+from lscb.platform.locking import SeenMarkerMixin
 from reviews.forms import DATE_HINT
 from reviews.models import Agency
 
 
-class VersionField(forms.IntegerField):
-    """The Action.version the form was opened at (lost-update protection)."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1, **kwargs)
-        self.error_messages["required"] = "The form was missing its version. Open the action again and retry."
-
-
-class ActionForm(forms.ModelForm):
+class ActionForm(SeenMarkerMixin, forms.ModelForm):
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.all(),
         required=False,
         empty_label="The recommendation's agency",
         help_text="Leave as it is to use the agency the recommendation is addressed to.",
     )
-    version = VersionField(required=False)
 
     class Meta:
         model = Action
@@ -38,7 +28,7 @@ class ActionForm(forms.ModelForm):
         }
 
 
-class StatusForm(forms.Form):
+class StatusForm(SeenMarkerMixin, forms.Form):
     status = forms.ChoiceField(
         choices=ActionStatus.choices,
         widget=forms.RadioSelect,
@@ -57,7 +47,6 @@ class StatusForm(forms.Form):
         help_text="Kept in the action's history as the reason for this change. Up to 100 characters.",
         max_length=100,
     )
-    version = VersionField()
 
     def clean(self):
         cleaned = super().clean()

@@ -18,6 +18,7 @@ from actions.choices import (
     Rag,
 )
 from lscb.platform.history_records import HistoricalRecords
+from lscb.platform.values import short_date
 from reviews import roles
 from reviews.models import Agency, Recommendation, Review
 
@@ -112,9 +113,6 @@ class Action(models.Model):
     # by assurance.services so that lists can filter and count on it cheaply.
     assurance_level = models.CharField(max_length=20, choices=AssuranceLevel.choices, default=AssuranceLevel.AWAITING)
     assurance_statement = models.TextField("assurance to the board", blank=True)
-    # Optimistic locking: a form carries the version it was opened at, and a
-    # save from a stale version is refused rather than overwriting someone else's change.
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The recommendation's review, copied here (by save(), and by keep_review_in_step() when a
@@ -139,8 +137,6 @@ class Action(models.Model):
             self.review_id = self.recommendation.review_id
         if kwargs.get("update_fields") is not None and "recommendation" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "review"}
-        if self.pk is not None:
-            self.version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -186,7 +182,7 @@ class ProgressUpdate(models.Model):
         ordering = ["-written_on", "-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Progress on {self.action_id} ({self.written_on:%d/%m/%Y})"
+        return f"Progress on {self.action_id} ({short_date(self.written_on)})"
 
 
 def keep_review_in_step(sender, instance, **kwargs) -> None:

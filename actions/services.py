@@ -2,8 +2,9 @@
 updates, status changes with their rules, and progress updates that feed the
 action's "action taken / progress" text.
 
-Each locks the action row (select_for_update) before reading its version, so two
-people saving at the same moment cannot both pass the version check.
+Each locks the action row (select_for_update) before reading its latest history row
+(the marker a form carries, lscb/platform/locking.py), so two people saving at the
+same moment cannot both pass the check.
 """
 
 import datetime
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from actions.choices import DONE_STATUSES, REASON_REQUIRED
 from actions.models import Action, ProgressUpdate
-from lscb.platform.locking import StaleEdit, field_changes
+from lscb.platform.locking import check_history_marker
 
 # The fields a person reads on the action page, in the order they are shown.
 SHOWN_FIELDS = [
@@ -30,25 +31,16 @@ SHOWN_FIELDS = [
 ]
 
 
-def changes_since(action: Action, version: int) -> list:
-    """What changed on `action` after `version`, read from its history (one query, plus names)."""
-    history = action.history.select_related("history_user").order_by("history_date", "history_id")
-    base = history.filter(version=version).last()
-    newer = list(history.filter(version__gt=version))
-    return field_changes(base, newer, action, SHOWN_FIELDS)
-
-
-def lock_action(pk: int, version: int) -> Action:
-    """The action, locked for this transaction; StaleEdit when it moved on after `version`."""
+def lock_action(pk: int, seen: int | None) -> Action:
+    """The action, locked for this transaction; StaleEdit when its history moved on after `seen`."""
     action = Action.objects.select_for_update().select_related("recommendation").get(pk=pk)
-    if action.version != version:
-        raise StaleEdit(changes_since(action, version), action.version)
+    check_history_marker(action, seen, SHOWN_FIELDS)
     return action
 
 
 @transaction.atomic
-def update_action(pk: int, *, user, version: int, values: dict) -> Action:
-    action = lock_action(pk, version)
+def update_action(pk: int, *, user, seen: int | None, values: dict) -> Action:
+    action = lock_action(pk, seen)
     for name, value in values.items():
         setattr(action, name, value)
     action._history_user = user
@@ -58,14 +50,21 @@ def update_action(pk: int, *, user, version: int, values: dict) -> Action:
 
 @transaction.atomic
 def change_status(
-    pk: int, *, user, version: int, status: str, reason: str = "", note: str = "", today: datetime.date | None = None
+    pk: int,
+    *,
+    user,
+    seen: int | None,
+    status: str,
+    reason: str = "",
+    note: str = "",
+    today: datetime.date | None = None,
 ) -> Action:
     """Move an action to `status`. On hold and Not accepted need a reason; reaching a done
     status records the completion date, and reopening clears it. The note becomes the
     history's change reason."""
     if status in REASON_REQUIRED and not reason.strip():
         raise ValueError(f"A reason is required for {status}")
-    action = lock_action(pk, version)
+    action = lock_action(pk, seen)
     today = today or timezone.localdate()
     was_done = action.status in DONE_STATUSES
     action.status = status

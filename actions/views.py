@@ -12,7 +12,7 @@ from actions.choices import RAG_MEANING, ActionStatus, AssuranceLevel, Rag
 from actions.filters import SORT_CHOICES, SORTS, ActionFilterSet
 from actions.forms import ActionForm, ProgressForm, StatusForm
 from actions.models import Action
-from lscb.platform.locking import StaleEdit
+from lscb.platform.locking import StaleEdit, StaleFormMixin, latest_history_id
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin
 from reviews.models import Agency, Recommendation, Theme
@@ -143,8 +143,16 @@ class ActionDetailView(ActionInScopeMixin, DetailView):
         return context
 
 
-class ActionChangeMixin(ActionInScopeMixin):
-    """The action in the URL (404 outside the user's scope), then the view's named permission (403)."""
+class ActionChangeMixin(ActionInScopeMixin, StaleFormMixin):
+    """The action in the URL (404 outside the user's scope), then the view's named permission (403).
+
+    The services lock the action and check the form's history marker (lscb/platform/locking.py).
+    """
+
+    stale_message = (
+        "Someone changed this action after you opened the form. Your changes have not been saved. "
+        "Check what changed below; to save yours anyway, submit the form again."
+    )
 
     permission = "actions.change_action"
 
@@ -156,16 +164,6 @@ class ActionChangeMixin(ActionInScopeMixin):
             **kwargs,
         )
 
-    def refuse_stale(self, form, stale: StaleEdit):
-        form.add_error(
-            None,
-            "Someone changed this action after you opened the form. Your changes have not been saved. "
-            "Check what changed below; to save yours anyway, submit the form again.",
-        )
-        form.data = form.data.copy()
-        form.data["version"] = stale.current_marker
-        return self.render_to_response(self.get_context_data(form=form, changes=stale.changes))
-
 
 class ActionEditView(ActionChangeMixin, FormView):
     template_name = "actions/action_form.html"
@@ -175,16 +173,16 @@ class ActionEditView(ActionChangeMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.action}
 
     def get_initial(self):
-        return {"version": self.action.version}
+        return {"seen": latest_history_id(self.action)}
 
     def form_valid(self, form):
         values = {name: form.cleaned_data[name] for name in ActionForm.Meta.fields}
         try:
             services.update_action(
-                self.action.pk, user=self.request.user, version=form.cleaned_data["version"] or 0, values=values
+                self.action.pk, user=self.request.user, seen=form.cleaned_data["seen"], values=values
             )
         except StaleEdit as stale:
-            return self.refuse_stale(form, stale)
+            return self.stale_response(form, stale)
         messages.success(self.request, "Action saved.")
         return HttpResponseRedirect(self.action.get_absolute_url())
 
@@ -197,7 +195,7 @@ class ActionStatusView(ActionChangeMixin, FormView):
         return {
             "status": self.action.status,
             "status_reason": self.action.status_reason,
-            "version": self.action.version,
+            "seen": latest_history_id(self.action),
         }
 
     def form_valid(self, form):
@@ -206,13 +204,13 @@ class ActionStatusView(ActionChangeMixin, FormView):
             action = services.change_status(
                 self.action.pk,
                 user=self.request.user,
-                version=data["version"],
+                seen=data["seen"],
                 status=data["status"],
                 reason=data["status_reason"],
                 note=data["note"],
             )
         except StaleEdit as stale:
-            return self.refuse_stale(form, stale)
+            return self.stale_response(form, stale)
         messages.success(self.request, f"Status changed to {action.get_status_display()}.")
         return HttpResponseRedirect(action.get_absolute_url())
 

@@ -14,6 +14,7 @@ from assurance.filters import ChallengeEventFilter
 from assurance.forms import ChallengeEventForm, ChallengeForm
 from assurance.models import Challenge, ChallengeEvent
 from assurance.templatetags.assurance_tags import action_url
+from lscb.platform.locking import GuardedSaveMixin
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin, may
 from reviews.models import Agency
@@ -92,7 +93,12 @@ class ChallengeEventCreateView(EventFormMixin, CreateView):
     pass
 
 
-class ChallengeEventUpdateView(EventInScopeMixin, EventFormMixin, UpdateView):
+class ChallengeEventUpdateView(EventInScopeMixin, GuardedSaveMixin, EventFormMixin, UpdateView):
+    stale_message = (
+        "Someone changed this challenge event after you opened the form. Your changes have not been saved. "
+        "Check what changed below; to save yours anyway, submit the form again."
+    )
+
     def get_object(self, queryset=None):
         return self.event
 
@@ -121,6 +127,11 @@ class ChallengeCreateView(ChallengeFormMixin, CreateView):
     pass
 
 
-class ChallengeUpdateView(ChallengeFormMixin, UpdateView):
+class ChallengeUpdateView(GuardedSaveMixin, ChallengeFormMixin, UpdateView):
+    stale_message = (
+        "Someone changed this challenge after you opened the form. Your changes have not been saved. "
+        "Check what changed below; to save yours anyway, submit the form again."
+    )
+
     def get_object(self, queryset=None):
         return get_object_or_404(challenges_shown(self.request.user).filter(event=self.event), pk=self.kwargs["cpk"])

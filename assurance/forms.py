@@ -9,6 +9,7 @@ from actions.choices import AssuranceLevel
 from actions.models import Action
 from assurance import uploads
 from assurance.models import AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
+from lscb.platform.locking import SeenMarkerMixin
 from reviews.forms import ModelMultipleChoiceField
 from reviews.models import Agency
 
@@ -94,7 +95,7 @@ class EvidenceForm(forms.ModelForm):
         return checked
 
 
-class EvidenceReviewForm(forms.Form):
+class EvidenceReviewForm(SeenMarkerMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
         widget=forms.RadioSelect,
@@ -217,7 +218,7 @@ class ChaseForm(forms.ModelForm):
         return _not_future(self.cleaned_data.get("chased_on"), "The date chased")
 
 
-class ChallengeEventForm(forms.ModelForm):
+class ChallengeEventForm(SeenMarkerMixin, forms.ModelForm):
     class Meta:
         model = ChallengeEvent
         fields = ["title", "held_on", "chair", "agencies_invited", "agencies_attending", "notes"]
@@ -244,7 +245,7 @@ class ChallengeEventForm(forms.ModelForm):
         return data
 
 
-class ChallengeForm(forms.ModelForm):
+class ChallengeForm(SeenMarkerMixin, forms.ModelForm):
     class Meta:
         model = Challenge
         fields = ["action", "challenge", "response", "outcome"]

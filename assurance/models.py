@@ -11,6 +11,7 @@ from django.utils import timezone
 from actions.choices import AssuranceLevel
 from actions.models import Action
 from lscb.platform.history_records import HistoricalRecords
+from lscb.platform.values import short_date
 from reviews import roles
 from reviews.models import Agency
 
@@ -124,7 +125,7 @@ class EvidenceDownload(models.Model):
         ordering = ["-downloaded_at"]
 
     def __str__(self) -> str:
-        return f"{self.user} downloaded {self.file} at {self.downloaded_at:%d/%m/%Y %H:%M}"
+        return f"{self.user} downloaded {self.file} at {short_date(self.downloaded_at)}"
 
 
 class AssuranceJudgementQuerySet(models.QuerySet):
@@ -151,7 +152,7 @@ class AssuranceJudgement(models.Model):
         ordering = ["-judged_on", "-recorded_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} on {self.judged_on:%d/%m/%Y}"
+        return f"{self.get_level_display()} on {short_date(self.judged_on)}"
 
 
 class AssuranceRequestQuerySet(models.QuerySet):
@@ -241,7 +242,7 @@ class Chase(models.Model):
         verbose_name_plural = "chases"
 
     def __str__(self) -> str:
-        return f"Chase on {self.chased_on:%d/%m/%Y}"
+        return f"Chase on {short_date(self.chased_on)}"
 
 
 class ChallengeEventQuerySet(models.QuerySet):
@@ -269,7 +270,7 @@ class ChallengeEvent(models.Model):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+        return f"{self.title} ({short_date(self.held_on)})"
 
 
 class ChallengeQuerySet(models.QuerySet):
@@ -323,4 +324,4 @@ class ReminderDigest(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="one_reminder_digest_a_day")]
 
     def __str__(self) -> str:
-        return f"Reminder to {self.user} on {self.sent_on:%d/%m/%Y}"
+        return f"Reminder to {self.user} on {short_date(self.sent_on)}"

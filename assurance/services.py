@@ -26,6 +26,7 @@ from assurance.models import (
 )
 from assurance.uploads import CheckedUpload
 from lscb.platform.security import EventKind, client_ip, record_event
+from lscb.platform.values import short_date
 from reviews.models import Agency
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ def _mark_requests_answered(action: Action, evidence: Evidence, user) -> None:
     )
     for request in requests:
         request.response_received_on = today
-        note = f"Evidence “{evidence.title}” uploaded on {today:%d/%m/%Y}."
+        note = f"Evidence “{evidence.title}” uploaded on {short_date(today)}."
         request.response_note = f"{request.response_note}\n{note}".strip()
         _stamp(request, user).save()
 
@@ -180,7 +181,7 @@ def record_no_further_assurance(request: AssuranceRequest, user) -> list[Assuran
     """Past the due date with no reply: set every action of the request to "No further assurance received"."""
     statement = (
         f"No further assurance received: the agency did not reply to the board's request of "
-        f"{request.sent_on:%d/%m/%Y} (“{request.subject}”), due by {request.due_on:%d/%m/%Y}."
+        f"{short_date(request.sent_on)} (“{request.subject}”), due by {short_date(request.due_on)}."
     )
     with transaction.atomic():
         return [

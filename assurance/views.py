@@ -23,6 +23,7 @@ from assurance import services, uploads
 from assurance.forms import EvidenceForm, EvidenceReviewForm, JudgementForm
 from assurance.models import AssuranceRequest, Evidence, EvidenceDownload, EvidenceFile
 from assurance.templatetags.assurance_tags import action_url
+from lscb.platform.locking import GuardedSaveMixin
 from lscb.platform.permissions import PermissionRequiredMixin, may, permission_required
 from reviews import roles
 from reviews.models import Agency
@@ -174,10 +175,15 @@ class EvidenceDetailView(EvidenceInScopeMixin, TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
-class EvidenceReviewView(EvidenceInScopeMixin, FormView):
+class EvidenceReviewView(EvidenceInScopeMixin, GuardedSaveMixin, FormView):
     """The business manager accepts evidence or returns it asking for more."""
 
     permission = "assurance.judge"
+    guarded_fields = ["review_state", "review_note", "reviewed_by", "withdrawn", "title", "narrative", "produced_on"]
+    stale_message = (
+        "Someone changed this evidence after you opened the form. Your decision has not been saved. "
+        "Check what changed below; to save yours anyway, submit the form again."
+    )
     template_name = "assurance/evidence_review.html"
     form_class = EvidenceReviewForm
 
@@ -185,13 +191,19 @@ class EvidenceReviewView(EvidenceInScopeMixin, FormView):
         if evidence.withdrawn:
             raise Http404
 
+    def guarded_record(self) -> Evidence:
+        return self.evidence
+
     def get_initial(self):
-        return {"note": self.evidence.review_note}
+        return {**super().get_initial(), "note": self.evidence.review_note}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(evidence=self.evidence, action=self.evidence.action, **kwargs)
 
     def form_valid(self, form):
+        return self.save_guarded(form, self.save_review)
+
+    def save_review(self, form):
         evidence = services.review_evidence(
             self.evidence, self.request.user, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"]
         )

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import VirtualUser, action_list, action_page, dashboard, healthz, sign_in_everyone, virtual_users  # noqa: E402
 from load_world import Server, World, create_world  # noqa: E402
-from loadgen import VERSION, MachineWatch, Recorder, report, run_users  # noqa: E402
+from loadgen import SEEN, MachineWatch, Recorder, report, run_users  # noqa: E402
 
 PREFIX = "fault-test "
 STATUSES = ["in_progress", "completed", "not_started", "evidenced", "embedded", "superseded"]
@@ -55,12 +55,12 @@ def outcome(status: int) -> str:
 def change_status(vu: VirtualUser, rng, own: list[int], counter: list[int]) -> None:
     pk = rng.choice(own)
     status, body = vu.browser.request("status form", "GET", f"/actions/{pk}/status/")
-    version = VERSION.search(body)
-    if status != 200 or not version:
+    seen = SEEN.search(body)
+    if status != 200 or not seen:
         return
     counter[0] += 1
     marker = f"{PREFIX}{vu.user.username} {counter[0]}"
-    fields = {"status": rng.choice(STATUSES), "status_reason": "", "note": marker, "version": version.group(1).decode()}
+    fields = {"status": rng.choice(STATUSES), "status_reason": "", "note": marker, "seen": seen.group(1).decode()}
     LEDGER[marker] = {"kind": "status", "action": pk, "outcome": "unknown"}
     answer, _ = vu.browser.post("status change (POST)", f"/actions/{pk}/status/", fields)
     LEDGER[marker]["outcome"] = outcome(answer)
@@ -196,7 +196,7 @@ def table_counts() -> dict[str, int]:
 
 def check_writes(before: dict[str, int]) -> bool:
     """Compare what the database holds with what the generator saw. True when nothing is partial."""
-    from django.db.models import Count
+    from django.db.models import F, OuterRef, Subquery
 
     from actions.models import Action, ProgressUpdate
 
@@ -226,9 +226,11 @@ def check_writes(before: dict[str, int]) -> bool:
     problems += [f"{marker}: in the database but never sent" for marker in unsent]
     orphans = ProgressUpdate.history.exclude(id__in=ProgressUpdate.objects.values("id")).count()
     orphans += history.objects.exclude(id__in=Action.objects.values("id")).count()
-    # Every save of an action bumps its version and writes one history row: they must agree everywhere.
-    rows = dict(history.objects.values("id").annotate(n=Count("history_id")).values_list("id", "n"))
-    drift = sum(rows.get(pk) != version for pk, version in Action.objects.values_list("pk", "version"))
+    # Every save of an action writes one history row, the marker its forms carry: the latest row must
+    # hold the action as it is, or a stale form could pass the lost-update check.
+    latest = history.objects.filter(id=OuterRef("pk")).order_by("-history_id")
+    current = Action.objects.annotate(seen_status=Subquery(latest.values("status")[:1]))
+    drift = current.exclude(status=F("seen_status")).count()
     after = table_counts()
     print_write_figures(before, after, committed_unknown, orphans, drift)
     for problem in problems[:20]:
@@ -255,7 +257,7 @@ def print_write_figures(before: dict, after: dict, committed_unknown: Counter, o
               f"{outcomes[kind, 'refused']} refused")  # fmt: skip
     for name in before:
         print(f"  {name:30} {before[name]:8d} -> {after[name]:8d} (+{after[name] - before[name]})")
-    print(f"  history rows without their object: {orphans}; actions whose version differs from their history: {drift}")
+    print(f"  history rows without their object: {orphans}; actions unlike their latest history row: {drift}")
 
 
 def print_timeline(recorder: Recorder, events: dict) -> bool:

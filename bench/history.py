@@ -218,7 +218,8 @@ def floor_urlconf():
 
     from lscb.board.filters import AuditFilterSet
     from lscb.board.history_pages import govuk_pagination
-    from lscb.platform.history import FieldChange, HistoryEntry
+    from lscb.platform.diff import FieldChange
+    from lscb.platform.history import HistoryEntry
     from lscb.urls import urlpatterns
 
     now = timezone.now()

@@ -141,10 +141,7 @@ def seed_activity(manager, evidence: int) -> dict:
         for action in changed:
             action.status = rng.choice([ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED, ActionStatus.NOT_STARTED])
             action.progress = f"Narrative after change {round_number}."
-            action.version += 1
-        bulk_update_with_history(
-            changed, Action, ["status", "progress", "version"], batch_size=2000, default_user=manager
-        )
+        bulk_update_with_history(changed, Action, ["status", "progress"], batch_size=2000, default_user=manager)
     files = seed_evidence(manager, actions[2 :: max(1, len(actions) // max(1, evidence))][:evidence])
     return {"actions": len(actions), "progress updates": len(updates), "changed twice": len(changed), "files": files}
 

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 HOST = "127.0.0.1"  # loopback only, by construction: there is no way to aim this elsewhere
 TIMEOUT = 30.0
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-VERSION = re.compile(rb'name="version" value="(\d+)"')
+SEEN = re.compile(rb'name="seen" value="(\d+)"')
 
 
 @dataclass

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from lscb.platform.locking import SeenMarkerMixin
 from reviews.models import Agency, Recommendation, Review, Theme
 
 DATE_HINT = "For example, 31/3/2026"
@@ -32,12 +33,6 @@ class IdsWithinDatabaseIntegersMixin:
 
 class ModelMultipleChoiceField(IdsWithinDatabaseIntegersMixin, forms.ModelMultipleChoiceField):
     pass
-
-
-class SeenMarkerMixin(forms.Form):
-    """A hidden marker of the history row the form was opened at, for lost-update protection."""
-
-    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ReviewForm(SeenMarkerMixin, forms.ModelForm):

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
-from actions.services import changes_since
 from assurance import emails
 from assurance.models import Chase
 from lscb.board.tests.plan_import_support import DATA, SAMPLE_NAME
-from lscb.platform.locking import user_label
+from lscb.platform.diff import display_user
+from lscb.platform.locking import StaleEdit, check_history_marker, latest_history_id
 from lscb.platform.security import EventKind, record_event
 from reviews.models import PlanImport
 from tests.factories import (
@@ -145,7 +145,9 @@ def test_printed_plan_of_an_imported_review(client, manager, action_a):
 
 def test_a_stale_edit_names_the_system_for_a_change_nobody_made(action_a):
     """The lost-update message says who changed the action meanwhile: an import is nobody."""
-    opened_at = action_a.version
+    opened_at = latest_history_id(action_a)
     _change_without_a_user(action_a)
-    (change,) = [change for change in changes_since(action_a, opened_at) if change.now == "Changed by a migration."]
-    assert change.by == user_label(None)
+    with pytest.raises(StaleEdit) as refused:
+        check_history_marker(Action.objects.get(pk=action_a.pk), opened_at, ["description"])
+    (change,) = [change for change in refused.value.changes if change.after == "Changed by a migration."]
+    assert change.by == display_user(None)

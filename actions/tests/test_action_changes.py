@@ -10,7 +10,7 @@ from actions import services
 from actions.choices import ActionStatus
 from actions.models import ProgressUpdate
 from conftest import client_for
-from lscb.platform.locking import StaleEdit
+from lscb.platform.locking import StaleEdit, latest_history_id
 from tests.board_state import board_state
 
 
@@ -18,8 +18,8 @@ def uk(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def post_status(client, action, status, reason="", note="", version=None):
-    data = {"status": status, "status_reason": reason, "note": note, "version": version or action.version}
+def post_status(client, action, status, reason="", note="", seen=None):
+    data = {"status": status, "status_reason": reason, "note": note, "seen": seen or latest_history_id(action)}
     return client.post(reverse("actions:status", args=[action.pk]), data)
 
 
@@ -57,19 +57,21 @@ def test_completion_date_is_set_on_completion_and_cleared_on_reopening(client, m
 
 def test_moving_between_done_statuses_keeps_the_original_completion_date(manager, action_a):
     services.change_status(
-        action_a.pk, user=manager, version=action_a.version, status="completed", today=timezone.localdate()
+        action_a.pk, user=manager, seen=latest_history_id(action_a), status="completed", today=timezone.localdate()
     )
     action_a.refresh_from_db()
     later = timezone.localdate() + datetime.timedelta(days=40)
-    services.change_status(action_a.pk, user=manager, version=action_a.version, status="embedded", today=later)
+    services.change_status(action_a.pk, user=manager, seen=latest_history_id(action_a), status="embedded", today=later)
     action_a.refresh_from_db()
     assert action_a.completed_on == timezone.localdate()
 
 
 def test_leaving_on_hold_clears_the_reason_but_history_keeps_it(manager, action_a):
-    services.change_status(action_a.pk, user=manager, version=action_a.version, status="on_hold", reason="Funding.")
+    services.change_status(
+        action_a.pk, user=manager, seen=latest_history_id(action_a), status="on_hold", reason="Funding."
+    )
     action_a.refresh_from_db()
-    services.change_status(action_a.pk, user=manager, version=action_a.version, status="in_progress")
+    services.change_status(action_a.pk, user=manager, seen=latest_history_id(action_a), status="in_progress")
     action_a.refresh_from_db()
     assert action_a.status_reason == ""
     assert action_a.history.filter(status_reason="Funding.").exists()
@@ -118,7 +120,7 @@ def test_the_manager_edits_an_action_and_history_records_who(client, manager, ac
         "agency": agency_b.pk,
         "lead_officer": "Head of Practice",
         "due_date": "30/06/2027",
-        "version": action_a.version,
+        "seen": latest_history_id(action_a),
     }
     response = client_for(client, manager).post(reverse("actions:edit", args=[action_a.pk]), data)
     assert response.status_code == 302
@@ -137,11 +139,11 @@ def test_an_empty_agency_defaults_to_the_recommendations(client, manager, action
 
 
 def test_a_stale_edit_is_refused_and_shows_what_changed(client, manager, chair, action_a):
-    opened_at = action_a.version
+    opened_at = latest_history_id(action_a)
     # Someone else changes the status after the manager opened the edit form.
-    services.change_status(action_a.pk, user=chair, version=opened_at, status="on_hold", reason="Paused.")
+    services.change_status(action_a.pk, user=chair, seen=opened_at, status="on_hold", reason="Paused.")
     before = board_state()
-    data = {"description": "My edit.", "agency": action_a.agency_id, "lead_officer": "", "version": opened_at}
+    data = {"description": "My edit.", "agency": action_a.agency_id, "lead_officer": "", "seen": opened_at}
     response = client_for(client, manager).post(reverse("actions:edit", args=[action_a.pk]), data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -149,26 +151,27 @@ def test_a_stale_edit_is_refused_and_shows_what_changed(client, manager, chair, 
     assert "Status" in html and "In progress</span> → On hold" in html
     assert "Priya" in html  # who changed it
     assert board_state() == before
-    # The form now carries the current version: saving again overwrites knowingly.
-    assert f'name="version" value="{opened_at + 1}"' in html
+    # The form now carries the current marker: saving again overwrites knowingly.
+    assert f'name="seen" value="{latest_history_id(action_a)}"' in html
 
 
 def test_a_stale_status_change_is_refused(client, manager, action_a):
-    services.update_action(action_a.pk, user=manager, version=action_a.version, values={"lead_officer": "New lead"})
+    opened_at = latest_history_id(action_a)
+    services.update_action(action_a.pk, user=manager, seen=opened_at, values={"lead_officer": "New lead"})
     before = board_state()
-    response = post_status(client_for(client, manager), action_a, "completed", version=action_a.version)
+    response = post_status(client_for(client, manager), action_a, "completed", seen=opened_at)
     assert response.status_code == 200
     assert "Lead officer" in response.content.decode()
     assert board_state() == before
 
 
 def test_two_saves_from_the_same_version_cannot_both_win(manager, chair, action_a):
-    version = action_a.version
-    services.update_action(action_a.pk, user=manager, version=version, values={"lead_officer": "First"})
+    seen = latest_history_id(action_a)
+    services.update_action(action_a.pk, user=manager, seen=seen, values={"lead_officer": "First"})
     with pytest.raises(StaleEdit) as stale:
-        services.update_action(action_a.pk, user=chair, version=version, values={"lead_officer": "Second"})
+        services.update_action(action_a.pk, user=chair, seen=seen, values={"lead_officer": "Second"})
     [change] = stale.value.changes
-    assert (change.label, change.was, change.now) == ("Lead officer", "Head of Safeguarding", "First")
+    assert (change.label, change.before, change.after) == ("Lead officer", "Head of Safeguarding", "First")
     action_a.refresh_from_db()
     assert action_a.lead_officer == "First"
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from lscb.platform.locking import latest_history_id
 from tests.board_state import board_state
 
 SIGN_IN = 302
@@ -37,10 +38,20 @@ def url_and_data(view: str, action) -> tuple[str, dict]:
         return reverse("actions:create", args=[action.recommendation_id]), data
     url = reverse(f"actions:{view}", args=[action.pk])
     if view == "edit":
-        data = {"description": "Revised.", "agency": action.agency_id, "lead_officer": "X", "version": action.version}
+        data = {
+            "description": "Revised.",
+            "agency": action.agency_id,
+            "lead_officer": "X",
+            "seen": latest_history_id(action),
+        }
         return url, data
     if view == "status":
-        return url, {"status": "completed", "status_reason": "", "note": "Signed off", "version": action.version}
+        return url, {
+            "status": "completed",
+            "status_reason": "",
+            "note": "Signed off",
+            "seen": latest_history_id(action),
+        }
     if view == "progress":
         return url, {"written_on": timezone.localdate().strftime("%d/%m/%Y"), "text": "Template in use since May."}
     return url, {}

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assurance.models import Challenge, ChallengeEvent
 from conftest import client_for
+from lscb.platform.locking import latest_history_id
 
 
 def test_manager_creates_an_event_and_raises_a_challenge_with_history(client, manager, agency_a, action_a):
@@ -28,7 +29,10 @@ def test_manager_creates_an_event_and_raises_a_challenge_with_history(client, ma
     challenge = Challenge.objects.get()
     assert challenge.history.get().history_user == manager
     update = reverse("assurance:challenge-update", args=[event.pk, challenge.pk])
-    client.post(update, {"action": action_a.pk, "challenge": "Show us the audit.", "outcome": "Board satisfied."})
+    seen = latest_history_id(challenge)
+    client.post(
+        update, {"action": action_a.pk, "challenge": "Show us the audit.", "outcome": "Board satisfied.", "seen": seen}
+    )
     challenge.refresh_from_db()
     assert challenge.outcome == "Board satisfied." and challenge.history.count() == 2
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from assurance.models import Evidence, EvidenceDownload, EvidenceFile
 from assurance.tests import samples
 from conftest import client_for
+from lscb.platform.locking import latest_history_id
 from lscb.platform.models import SecurityEvent
 from lscb.platform.security import EventKind
 
@@ -69,7 +70,8 @@ def test_a_file_missing_from_storage_is_a_404_not_a_500(client, world, manager, 
 
 def test_manager_accepts_evidence_and_history_names_them(client, world, manager):
     url = reverse("assurance:evidence-review", args=[world["evidence"].pk])
-    response = client_for(client, manager).post(url, {"decision": "accepted", "note": ""})
+    seen = latest_history_id(world["evidence"])
+    response = client_for(client, manager).post(url, {"decision": "accepted", "note": "", "seen": seen})
     assert response.status_code == 302
     evidence = Evidence.objects.get(pk=world["evidence"].pk)
     assert evidence.review_state == "accepted" and evidence.reviewed_by == manager
@@ -79,10 +81,11 @@ def test_manager_accepts_evidence_and_history_names_them(client, world, manager)
 def test_returning_evidence_needs_a_note_and_the_lead_sees_it(client, world, manager, lead_a):
     url = reverse("assurance:evidence-review", args=[world["evidence"].pk])
     client_for(client, manager)
-    response = client.post(url, {"decision": "more_requested", "note": ""})
+    seen = latest_history_id(world["evidence"])
+    response = client.post(url, {"decision": "more_requested", "note": "", "seen": seen})
     assert "Say what more the board needs to see" in response.content.decode()
     assert Evidence.objects.get().review_state == "submitted"
-    client.post(url, {"decision": "more_requested", "note": "Send the audit results, please."})
+    client.post(url, {"decision": "more_requested", "note": "Send the audit results, please.", "seen": seen})
     home = client_for(client, lead_a).get(reverse("assurance:lead-home")).content.decode()
     assert "Evidence returned asking for more (1)" in home and "Send the audit results, please." in home
 
@@ -107,7 +110,8 @@ def test_withdrawn_evidence_is_kept_hidden_from_the_lead_and_downloadable_by_the
 
 def test_accepted_evidence_cannot_be_withdrawn_by_its_lead(client, world, manager, lead_a):
     client_for(client, manager).post(
-        reverse("assurance:evidence-review", args=[world["evidence"].pk]), {"decision": "accepted"}
+        reverse("assurance:evidence-review", args=[world["evidence"].pk]),
+        {"decision": "accepted", "seen": latest_history_id(world["evidence"])},
     )
     url = reverse("assurance:evidence-withdraw", args=[world["evidence"].pk])
     assert client_for(client, lead_a).post(url).status_code == 403

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assurance.tests import samples
 from conftest import client_for
+from lscb.platform.locking import latest_history_id
 
 PERSONAS = ["manager", "chair", "lead_a", "lead_b", "outsider", "anonymous"]
 
@@ -32,7 +33,11 @@ def _post_data(world) -> dict:
             "statement": "The board is assured.",
             "judged_on": timezone.localdate().isoformat(),
         },
-        "assurance:evidence-review": lambda: {"decision": "accepted", "note": ""},
+        "assurance:evidence-review": lambda: {
+            "decision": "accepted",
+            "note": "",
+            "seen": latest_history_id(world["evidence"]),
+        },
         "assurance:request-create": lambda: {
             "subject": "S",
             "message": "",
@@ -46,9 +51,19 @@ def _post_data(world) -> dict:
             "email_leads": "on",
         },
         "assurance:challenge-create": lambda: {"title": "E", "held_on": timezone.localdate().isoformat(), "chair": "C"},
-        "assurance:challenge-edit": lambda: {"title": "E2", "held_on": timezone.localdate().isoformat(), "chair": "C"},
+        "assurance:challenge-edit": lambda: {
+            "title": "E2",
+            "held_on": timezone.localdate().isoformat(),
+            "chair": "C",
+            "seen": latest_history_id(world["event"]),
+        },
         "assurance:challenge-raise": lambda: {"action": a.pk, "challenge": "Why?"},
-        "assurance:challenge-update": lambda: {"action": a.pk, "challenge": "Why?", "outcome": "Agreed"},
+        "assurance:challenge-update": lambda: {
+            "action": a.pk,
+            "challenge": "Why?",
+            "outcome": "Agreed",
+            "seen": latest_history_id(world["challenge"]),
+        },
     }
 
 

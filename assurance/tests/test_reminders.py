@@ -12,6 +12,7 @@ from django.utils import timezone
 from actions.choices import ActionStatus
 from assurance import services
 from assurance.models import ReminderDigest
+from lscb.platform.values import long_date
 from tests.factories import ActionFactory, RecommendationFactory
 
 
@@ -49,6 +50,8 @@ def test_each_lead_gets_one_digest_of_their_own_agencies_once_a_day(
     assert "Visit template v2" in body_a and "Send the audit." in body_a
     assert "Assurance on 1.1" in body_a and "NO RESPONSE" in body_a
     assert "Police overdue" not in body_a
+    # An email is prose: dates in full, as in a letter.
+    assert f"(was due {long_date(timezone.localdate() - datetime.timedelta(days=3))})" in body_a
     assert "Police overdue" in by_to["lead_b@example.org"].body and "Due soon" not in by_to["lead_b@example.org"].body
     digest = ReminderDigest.objects.get(user=lead_a)
     assert digest.sent_on == timezone.localdate() and digest.counts == {

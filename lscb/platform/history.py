@@ -17,26 +17,23 @@ The cost is fixed per page, never per row (STYLE.md "History"):
 import datetime
 import functools
 import inspect
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
-from django.utils import timezone
 from django.utils.text import capfirst
+
+from lscb.platform.diff import FieldChange, display_user, field_change, label_of, name_of, set_change
 
 # The apps whose records the board's change log covers.
 AUDITED_APPS = ("reviews", "actions", "assurance")
 # Bookkeeping that changes on every save and means nothing to the board.
-HIDDEN_FIELDS = frozenset({"id", "version", "updated_at", "created_at", "sort_key"})
-NONE = "(none)"
+HIDDEN_FIELDS = frozenset({"id", "updated_at", "created_at", "sort_key"})
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 KIND_LABELS = {"created": "Created", "changed": "Changed", "deleted": "Deleted"}
-SYSTEM = "System"
 
 
 @dataclass(frozen=True)
@@ -51,17 +48,6 @@ class Source:
     @property
     def label(self) -> str:
         return tracked_model(self.history_model)._meta.label_lower
-
-
-@dataclass
-class FieldChange:
-    """One field of one entry: its label and its value before and after, ready to show."""
-
-    label: str
-    before: str
-    after: str
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -257,11 +243,10 @@ def _in_bulk(model: type[models.Model], ids: set) -> dict:
 def _entry(source: Source, current, previous, snapshot, related) -> HistoryEntry:
     kind = KINDS.get(current.history_type, "changed")
     changes = [] if kind == "deleted" else _changes(source, current, previous, snapshot, related)
-    user = current.history_user
     return HistoryEntry(
         history_id=current.history_id,
         when=current.history_date,
-        user=display_user(user) if user is not None else SYSTEM,
+        user=display_user(current.history_user),
         kind=kind,
         reason=current.history_change_reason or "",
         record_label=capfirst(tracked_model(source.history_model)._meta.verbose_name),
@@ -277,64 +262,22 @@ def _changes(source: Source, current, previous, snapshot, related) -> list[Field
         before = getattr(previous, model_field.attname) if previous is not None else None
         if (previous is None and _is_blank(after)) or (previous is not None and before == after):
             continue
-        label = capfirst(model_field.verbose_name)
-        changes.append(FieldChange(label, display(model_field, before, related), display(model_field, after, related)))
+        changes.append(field_change(model_field, before, after, related))
     for m2m in _m2m_fields(source):
         after_ids = snapshot.get((current.history_id, m2m.name), set())
         before_ids = snapshot.get((previous.history_id, m2m.name), set()) if previous is not None else set()
         if after_ids != before_ids:
-            changes.append(_m2m_change(m2m, before_ids, after_ids, related))
+            changes.append(set_change(label_of(m2m), _names(m2m, before_ids, related), _names(m2m, after_ids, related)))
     return changes
 
 
-def _m2m_change(m2m, before_ids: set, after_ids: set, related) -> FieldChange:
+def _names(m2m: models.ManyToManyField, ids: set, related: dict) -> list[str]:
     objects = related.get(m2m.related_model, {})
-
-    def names(ids: set) -> list[str]:
-        return sorted(_name(objects.get(pk), m2m.related_model, pk) for pk in ids)
-
-    return FieldChange(
-        label=capfirst(m2m.verbose_name),
-        before=", ".join(names(before_ids)) or NONE,
-        after=", ".join(names(after_ids)) or NONE,
-        added=names(after_ids - before_ids),
-        removed=names(before_ids - after_ids),
-    )
+    return [name_of(objects.get(pk), m2m.related_model, pk) for pk in ids]
 
 
 def _is_blank(value) -> bool:
     return value is None or value == "" or value is False or value == {} or value == []
-
-
-def display(model_field: models.Field, value, related: dict) -> str:
-    """A stored value in the board's words: labels, UK dates, names, Yes/No, "(none)"."""
-    if value is None or value == "":
-        return NONE
-    if model_field.many_to_one:
-        return _name(related.get(model_field.related_model, {}).get(value), model_field.related_model, value)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(model_field, models.BooleanField):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(model_field, models.JSONField):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def display_user(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _name(obj, model: type[models.Model], pk) -> str:
-    if obj is None:
-        return f"{capfirst(model._meta.verbose_name)} {pk} (no longer exists)"
-    if isinstance(obj, get_user_model()):
-        return display_user(obj)
-    return str(obj)
 
 
 def _name_record(entry: HistoryEntry, source: Source, historical, related: dict) -> None:

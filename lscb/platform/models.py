@@ -5,6 +5,7 @@ from django.contrib.sessions.models import Session
 from django.db import models
 
 from lscb.platform.security import EventKind
+from lscb.platform.values import short_date
 
 
 class SecurityEvent(models.Model):
@@ -29,7 +30,7 @@ class SecurityEvent(models.Model):
         indexes = [models.Index(fields=["user", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} – {self.username or 'unknown'} – {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} – {self.username or 'unknown'} – {short_date(self.at)}"
 
 
 class UserSession(models.Model):

@@ -144,7 +144,7 @@ def action_form(world: World) -> dict:
         "agency": action.agency_id,
         "lead_officer": "Head of Quality",
         "due_date": "31/03/2027",
-        "version": action.version,
+        "seen": latest_history_id(action),
     }
 
 
@@ -162,7 +162,9 @@ def event_form(world: World) -> dict:
 
 
 def challenge_form(world: World) -> dict:
-    return {"action": world.action_a.pk, "challenge": "What changed for children?", "outcome": "Agreed"}
+    # The marker of the challenge an edit opened at; a new challenge ignores it.
+    seen = latest_history_id(world.challenge)
+    return {"action": world.action_a.pk, "challenge": "What changed for children?", "outcome": "Agreed", "seen": seen}
 
 
 def plan_file(world: World) -> dict:
@@ -315,7 +317,12 @@ ACTIONS = [
         "200 403 403 404 404 302",
         "302* 403 403 404 404 302",
         kwargs=action_a,
-        data=lambda world: {"status": "completed", "status_reason": "", "note": "", "version": world.action_a.version},
+        data=lambda world: {
+            "status": "completed",
+            "status_reason": "",
+            "note": "",
+            "seen": latest_history_id(world.action_a),
+        },
         wrote=lambda world: Action.objects.get(pk=world.action_a.pk).status == "completed",
     ),
     Case(
@@ -350,7 +357,7 @@ EVIDENCE = [
         "200 403 403 404 404 302",
         "302* 403 403 404 404 302",
         kwargs=evidence_a,
-        data=lambda world: {"decision": "accepted", "note": ""},
+        data=lambda world: {"decision": "accepted", "note": "", "seen": latest_history_id(world.evidence_a)},
         wrote=lambda world: Evidence.objects.get(pk=world.evidence_a.pk).review_state == "accepted",
     ),
     Case(
@@ -428,7 +435,11 @@ CHALLENGES = [
         "200 403 403 404 404 302",
         "302* 403 403 404 404 302",
         kwargs=event_a,
-        data=lambda world: {**event_form(world), "agencies_invited": [world.agency_a.pk]},
+        data=lambda world: {
+            **event_form(world),
+            "agencies_invited": [world.agency_a.pk],
+            "seen": latest_history_id(world.event),
+        },
         wrote=lambda world: ChallengeEvent.objects.get(pk=world.event.pk).title == "Autumn challenge",
     ),
     Case(

@@ -14,7 +14,6 @@ Matching, chosen so that re-importing the same file is a no-op:
 - Nothing the file does not mention is deleted: such recommendations and actions are counted and left alone.
 """
 
-import datetime
 import difflib
 import hashlib
 import json
@@ -23,9 +22,10 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from actions.choices import ActionStatus, AssuranceLevel
+from actions.choices import AssuranceLevel
 from actions.models import Action
 from lscb.board.plan_import.validation import Plan, PlanAction, PlanRecommendation, number_key
+from lscb.platform.diff import FieldChange, field_change, set_change
 from reviews.models import Agency, Recommendation, Review, Theme
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -38,8 +38,12 @@ def name_key(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class FieldChange:
-    """One field's old and new value, as people read them (agency and theme names, dates, labels)."""
+class FieldWrite:
+    """One field an import would write: the value it holds now and the file's value.
+
+    Values are as the file names them (agency and theme names, dates, choice values);
+    `change` prints them with the platform's one diff display for the preview.
+    """
 
     model: type
     field: str
@@ -47,31 +51,10 @@ class FieldChange:
     new: Any
 
     @property
-    def label(self) -> str:
-        name = "themes" if self.field == "themes" else self.model._meta.get_field(self.field).verbose_name
-        return str(name).capitalize()
-
-    @property
-    def old_display(self) -> str:
-        return _display(self.field, self.old)
-
-    @property
-    def new_display(self) -> str:
-        return _display(self.field, self.new)
-
-
-def _display(field_name: str, value: Any) -> str:
-    if value in (None, "", []):
-        return "(blank)"
-    if isinstance(value, datetime.date):
-        return f"{value:%d/%m/%Y}"
-    if field_name == "status":
-        return ActionStatus(value).label
-    if field_name == "assurance_level":
-        return AssuranceLevel(value).label
-    if isinstance(value, list):
-        return "; ".join(value)
-    return str(value)
+    def change(self) -> FieldChange:
+        if self.field == "themes":
+            return set_change("Themes", self.old or [], self.new or [])
+        return field_change(self.model._meta.get_field(self.field), self.old, self.new)
 
 
 @dataclass
@@ -79,7 +62,11 @@ class RecommendationChange:
     plan: PlanRecommendation
     recommendation: Recommendation | None
     kind: str
-    changes: list[FieldChange]
+    writes: list[FieldWrite]
+
+    @property
+    def changes(self) -> list[FieldChange]:
+        return [write.change for write in self.writes]
 
 
 @dataclass
@@ -88,7 +75,12 @@ class ActionChange:
     number: str
     action: Action | None
     kind: str
-    changes: list[FieldChange]
+    writes: list[FieldWrite]
+
+    @property
+    def changes(self) -> list[FieldChange]:
+        return [write.change for write in self.writes]
+
     records_judgement: bool
 
 
@@ -159,7 +151,7 @@ def _tally(changes) -> dict[str, int]:
 
 
 def _canonical(change, instance) -> list:
-    return [change.kind, instance.pk if instance else None, [[c.field, c.old, c.new] for c in change.changes]]
+    return [change.kind, instance.pk if instance else None, [[c.field, c.old, c.new] for c in change.writes]]
 
 
 def compare(review: Review, plan: Plan, sha256: str) -> PlanChanges:
@@ -240,7 +232,7 @@ def _compare_recommendation(
     if recommendation:
         current = {"agency": recommendation.agency.name if recommendation.agency else None, "text": recommendation.text}
     field_changes = [
-        FieldChange(Recommendation, name, current.get(name), value)
+        FieldWrite(Recommendation, name, current.get(name), value)
         for name, value in wanted.items()
         if current.get(name) != value
     ]
@@ -249,7 +241,7 @@ def _compare_recommendation(
         wanted_themes = [known[name_key(t)].name if name_key(t) in known else t for t in plan_rec.themes]
         current_themes = sorted(theme.name for theme in recommendation.themes.all()) if recommendation else []
         if {name_key(t) for t in wanted_themes} != {name_key(t) for t in current_themes}:
-            field_changes.append(FieldChange(Recommendation, "themes", current_themes, wanted_themes))
+            field_changes.append(FieldWrite(Recommendation, "themes", current_themes, wanted_themes))
     kind = CREATE if recommendation is None else UPDATE if field_changes else UNCHANGED
     return RecommendationChange(plan_rec, recommendation, kind, field_changes)
 
@@ -282,7 +274,7 @@ def _compare_action(
     for name, value in wanted.items():
         old = None if action is None else _current(action, name)
         if action is None or old != value:
-            field_changes.append(FieldChange(Action, name, old, value))
+            field_changes.append(FieldWrite(Action, name, old, value))
     if action is None:
         after = (wanted.get("assurance_level", NO_ASSURANCE[0]), wanted.get("assurance_statement", ""))
         judgement = after != NO_ASSURANCE

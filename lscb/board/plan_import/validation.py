@@ -14,6 +14,7 @@ from typing import Any
 from actions.choices import REASON_REQUIRED, ActionStatus, AssuranceLevel
 from lscb.board.plan_import.problems import PlanFileError, PlanProblem
 from lscb.board.plan_import.reading import Cell, Sheet, normalise_header
+from lscb.platform.values import short_date
 
 REQUIRED_COLUMNS = ("agency", "number", "recommendation")
 OPTIONAL_COLUMNS = ("action", "lead", "due_date", "status", "progress", "assurance", "assurance_level", "themes")
@@ -131,7 +132,9 @@ def _read_row(row: int, cells: dict[str, Cell], recommendations: dict[str, PlanR
     problems: list[PlanProblem] = []
     number = cells["number"]
     if isinstance(number, datetime.date):
-        message = f"the spreadsheet has turned this number into a date ({number:%d/%m/%Y}): format the column as text"
+        message = (
+            f"the spreadsheet has turned this number into a date ({short_date(number)}): format the column as text"
+        )
         return [PlanProblem(message, row, "number")]
     if not number:
         return [PlanProblem("the recommendation number is missing", row, "number")]

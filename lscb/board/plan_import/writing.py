@@ -59,7 +59,7 @@ class _Writer:
             recommendation.agency = self.agencies[name_key(plan.agency)]
             recommendation.text = plan.text
             (created if change.kind == CREATE else updated).append(recommendation)
-            if any(c.field == "themes" for c in change.changes):
+            if any(c.field == "themes" for c in change.writes):
                 retheme[plan.number] = {self.themes[name_key(name)].pk for name in plan.themes}
         Recommendation.objects.bulk_create(created)
         Recommendation.objects.bulk_update(updated, ["agency", "text"])
@@ -109,7 +109,7 @@ class _Writer:
         )
 
     def _write_actions(self, recommendations: dict[str, Recommendation]) -> list[tuple[Action, bool]]:
-        created, updated, fields, judged = [], [], {"version", "updated_at"}, []
+        created, updated, fields, judged = [], [], {"updated_at"}, []
         now = timezone.now()
         for change in self.changes.actions:
             if change.kind not in (CREATE, UPDATE):
@@ -117,15 +117,14 @@ class _Writer:
             recommendation = recommendations[change.number]
             # bulk_create skips Action.save(), which would copy the review.
             action = change.action or Action(recommendation=recommendation, review_id=recommendation.review_id)
-            for field_change in change.changes:
+            for field_change in change.writes:
                 if field_change.field == "agency":
                     action.agency = self.agencies[name_key(change.plan.agency)]
                 else:
                     setattr(action, field_change.field, field_change.new)
                 fields.add(field_change.field)
             if change.kind == UPDATE:
-                # What Action.save() would do: bump the optimistic-lock version and the timestamp.
-                action.version += 1
+                # What Action.save() would do: stamp the time of the change.
                 action.updated_at = now
                 updated.append(action)
             else:

@@ -161,6 +161,13 @@ def test_an_unchanged_file_previews_as_nothing_to_import(client, manager, review
     assert pending_files(media_root) == []
 
 
+def test_the_preview_prints_values_as_every_other_page_does(client, manager, review):
+    import_plan(review, SAMPLE_CSV, SAMPLE_NAME, manager)
+    # Row 3's action has no progress yet; the file now gives it some.
+    html = upload(client_for(client, manager), review, sample_with(3, "progress", "Audit planned.")).content.decode()
+    assert 'Action taken / progress:</span> <span class="lscb-diff-old">(none)</span>' in html
+
+
 def test_confirm_after_the_database_changed_shows_the_new_preview_instead(client, manager, chair, review):
     import_plan(review, SAMPLE_CSV, SAMPLE_NAME, manager)
     client_for(client, manager)
