@@ -51,12 +51,9 @@ class ChallengeListView(ForgivingPaginationMixin, ListView):
         return self.filterset.qs if self.filterset.is_valid() else queryset.none()
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             filterset=self.filterset,
             can_manage=permissions.can_judge_assurance(self.request.user),
-            query=query.urlencode(),
             **kwargs,
         )
 

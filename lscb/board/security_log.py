@@ -52,7 +52,5 @@ class SecurityLogView(ForgivingPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filterset=self.filterset, query=query.urlencode())
+        context.update(filterset=self.filterset)
         return context
