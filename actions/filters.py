@@ -69,6 +69,7 @@ class ActionFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         queryset=reviews_for,
         label="Review",
+        widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
     )
     agency = ModelMultipleChoiceFilter(
         queryset=agencies_for, label="Agency", widget=forms.CheckboxSelectMultiple, distinct=False
@@ -96,7 +97,13 @@ class ActionFilterSet(django_filters.FilterSet):
     due_after = DateFilter(field_name="due_date", lookup_expr="gte", label="Due on or after")
     due_before = DateFilter(field_name="due_date", lookup_expr="lte", label="Due on or before")
     overdue = django_filters.ChoiceFilter(choices=[("1", "Overdue only")], method="filter_overdue", label="Overdue")
-    q = django_filters.CharFilter(method="search", label="Search", max_length=200)
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        max_length=200,
+        help_text="Words in the recommendation, the action, its progress or its evidence titles",
+        widget=forms.SearchInput,
+    )
     sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="sort_by", label="Sort by")
 
     class Meta:

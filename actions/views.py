@@ -109,14 +109,17 @@ def filter_context(request, filterset: ActionFilterSet) -> dict:
         "theme": [(str(pk), name) for pk, name in Theme.objects.values_list("pk", "name")],
         "rag": [(value, f"{label}: {RAG_MEANING[value]}") for value, label in Rag.choices],
     }
+    options["review"] = [
+        ("", "All reviews"),
+        *Review.objects.for_user(user).order_by("title").values_list("slug", "title"),
+    ]
     for name, choices in options.items():
-        # The checkboxes draw these, read once here, instead of querying their filter's queryset again.
+        # The fields draw these options, read once here, instead of querying their filter's queryset again.
         filterset.form.fields[name].widget.choices = choices
     return {
         "filterset": filterset,
         "form": filterset.form,
         "selected": selected,
-        "review_options": list(Review.objects.for_user(user).order_by("title").values_list("slug", "title")),
         "sort_choices": SORT_CHOICES,
         "sort_headers": SORT_HEADERS,
         "current_sort": current_sort,

@@ -70,12 +70,13 @@ def floor_view(request):
     page = paginator.get_page(1)
     filterset = ActionFilterSet({}, queryset=Action.objects.none(), request=None)
     filterset.form.fields["agency"].widget.choices = [(str(i), f"Agency {i:02d}") for i in range(AGENCIES)]
+    reviews = [(f"child-{i}", f"Child {i}: serious case review") for i in range(REVIEWS)]
+    filterset.form.fields["review"].widget.choices = [("", "All reviews"), *reviews]
     filterset.form.fields["theme"].widget.choices = [(str(i), f"Theme {i}") for i in range(THEMES)]
     context = {
         "actions": page.object_list, "page_obj": page, "paginator": paginator, "is_paginated": True,
         "pagination": pagination_links(page, QueryDict()),
         "filterset": filterset, "form": filterset.form, "selected": {"status": ["in_progress"], "agency": ["4"]},
-        "review_options": [(f"child-{i}", f"Child {i}: serious case review") for i in range(REVIEWS)],
         "sort_choices": SORT_CHOICES, "sort_headers": SORT_HEADERS, "current_sort": "", "sort_label": "number",
         "filtered": True,
     }  # fmt: skip
