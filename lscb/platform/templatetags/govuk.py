@@ -79,3 +79,12 @@ def error_anchor(field: BoundField) -> str:
     if field.widget_type == "date":
         return f"{field.auto_id}_day"
     return field.auto_id
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(*labels_and_urls) -> dict:
+    """`{% breadcrumbs "Reviews" reviews_url review.title "" %}`: label, url pairs for the one breadcrumbs include.
+
+    A page whose view builds the pairs itself includes "includes/breadcrumbs.html" with `breadcrumbs`.
+    """
+    return {"breadcrumbs": list(zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True))}
