@@ -12,6 +12,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from actions import scope
 from actions.choices import ActionStatus, AssuranceLevel, Rag
 from actions.models import Action, ProgressUpdate
+from lscb.platform.forms import DateFilter
 from reviews.forms import IdsWithinDatabaseIntegersMixin
 from reviews.models import Agency, Recommendation, Review, Theme
 
@@ -69,6 +70,7 @@ class ActionFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         queryset=reviews_for,
         label="Review",
+        widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
     )
     agency = ModelMultipleChoiceFilter(
         queryset=agencies_for, label="Agency", widget=forms.CheckboxSelectMultiple, distinct=False
@@ -93,10 +95,16 @@ class ActionFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
-    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label="Due on or after")
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="Due on or before")
+    due_after = DateFilter(field_name="due_date", lookup_expr="gte", label="Due on or after")
+    due_before = DateFilter(field_name="due_date", lookup_expr="lte", label="Due on or before")
     overdue = django_filters.ChoiceFilter(choices=[("1", "Overdue only")], method="filter_overdue", label="Overdue")
-    q = django_filters.CharFilter(method="search", label="Search", max_length=200)
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        max_length=200,
+        help_text="Words in the recommendation, the action, its progress or its evidence titles",
+        widget=forms.SearchInput,
+    )
     sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="sort_by", label="Sort by")
 
     class Meta:
@@ -118,10 +126,6 @@ class ActionFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         fields = self.form.fields
-        # Dates on the URL are ISO (the browser's date input sends them so); UK dates also pass.
-        for name in ("due_after", "due_before"):
-            fields[name].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-            fields[name].error_messages["invalid"] = f"{fields[name].label} must be a real date, such as 2026-03-31"
         for name, message in ERROR_MESSAGES.items():
             fields[name].error_messages.update(
                 invalid_choice=message, invalid_pk_value=message.replace("%(value)s", "%(pk)s")

@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from actions.choices import REASON_REQUIRED, ActionStatus
 from actions.models import Action, ProgressUpdate
+from lscb.platform.forms import DateField
 from lscb.platform.locking import SeenMarkerMixin
-from reviews.forms import DATE_HINT
+from reviews.forms import DATE_HINT, sized
 from reviews.models import Agency
 
 
@@ -21,10 +22,11 @@ class ActionForm(SeenMarkerMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = ["description", "agency", "lead_officer", "due_date"]
+        field_classes = {"due_date": DateField}
+        widgets = {"lead_officer": sized("govuk-!-width-two-thirds")}
         help_texts = {"due_date": DATE_HINT, "lead_officer": "The named person in the agency who leads this action."}
         error_messages = {
             "description": {"required": "Enter the action the agency will take"},
-            "due_date": {"invalid": "Enter a real due date, such as 31/3/2026"},
         }
 
 
@@ -34,6 +36,7 @@ class StatusForm(SeenMarkerMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the action's status", "invalid_choice": "Select a status from the list"},
     )
+    status.label_class = "govuk-fieldset__legend--m"  # read by templates/govuk/field.html
     status_reason = forms.CharField(
         label="Reason",
         required=False,
@@ -61,14 +64,12 @@ class ProgressForm(forms.ModelForm):
     class Meta:
         model = ProgressUpdate
         fields = ["written_on", "text"]
+        field_classes = {"written_on": DateField}
         labels = {"written_on": "Date of this update", "text": "What has been done"}
         help_texts = {"written_on": DATE_HINT}
         error_messages = {
             "text": {"required": "Enter what has been done on the action"},
-            "written_on": {
-                "required": "Enter the date of the update",
-                "invalid": "Enter a real date, such as 31/3/2026",
-            },
+            "written_on": {"required": "Enter the date of the update"},
         }
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
 

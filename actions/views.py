@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, FormView, ListView
 
 from actions import exports, scope, services
-from actions.choices import RAG_MEANING, ActionStatus, AssuranceLevel, Rag
+from actions.choices import RAG_MEANING, Rag
 from actions.filters import SORT_CHOICES, SORTS, ActionFilterSet
 from actions.forms import ActionForm, ProgressForm, StatusForm
 from actions.models import Action
@@ -105,22 +105,28 @@ def filter_context(request, filterset: ActionFilterSet) -> dict:
     user = request.user
     selected = {name: request.GET.getlist(name) for name in filterset.filters}
     current_sort = request.GET.get("sort", "")
+    options = {
+        "agency": [(str(pk), name) for pk, name in Agency.objects.for_user(user).values_list("pk", "name")],
+        "theme": [(str(pk), name) for pk, name in Theme.objects.values_list("pk", "name")],
+        "rag": [(value, f"{label}: {RAG_MEANING[value]}") for value, label in Rag.choices],
+    }
+    options["review"] = [
+        ("", "All reviews"),
+        *scope.reviews_for(user).order_by("title").values_list("slug", "title"),
+    ]
+    for name, choices in options.items():
+        # The fields draw these options, read once here, instead of querying their filter's queryset again.
+        filterset.form.fields[name].widget.choices = choices
     return {
         "filterset": filterset,
         "form": filterset.form,
         "selected": selected,
-        "review_options": list(scope.reviews_for(user).order_by("title").values_list("slug", "title")),
-        "agency_options": [(str(pk), name) for pk, name in Agency.objects.for_user(user).values_list("pk", "name")],
-        "theme_options": [(str(pk), name) for pk, name in Theme.objects.values_list("pk", "name")],
-        "status_options": ActionStatus.choices,
-        "rag_options": [(value, f"{label}: {RAG_MEANING[value]}") for value, label in Rag.choices],
-        "assurance_options": AssuranceLevel.choices,
-        "date_filters": [("due_after", "Due on or after"), ("due_before", "Due on or before")],
         "sort_choices": SORT_CHOICES,
         "sort_headers": SORT_HEADERS,
         "current_sort": current_sort,
         "sort_label": dict(SORT_CHOICES).get(current_sort, SORTS["number"]).lower(),
-        "filtered": any(values and any(values) for name, values in selected.items() if name != "sort"),
+        # Any value but the sort and page narrows the list (a date comes as one value or as day, month, year).
+        "filtered": any(any(values) for name, values in request.GET.lists() if name not in ("sort", "page")),
     }
 
 

@@ -48,12 +48,9 @@ class ChallengeListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListV
         return self.filterset.qs if self.filterset.is_valid() else queryset.none()
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             filterset=self.filterset,
             can_manage=may(self.request.user, "assurance.judge"),
-            query=query.urlencode(),
             **kwargs,
         )
 

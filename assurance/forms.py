@@ -9,16 +9,10 @@ from actions.choices import AssuranceLevel
 from actions.models import Action
 from assurance import uploads
 from assurance.models import AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
+from lscb.platform.forms import DateField
 from lscb.platform.locking import SeenMarkerMixin
 from reviews.forms import ModelMultipleChoiceField
 from reviews.models import Agency
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _not_future(value: datetime.date | None, what: str) -> datetime.date | None:
@@ -63,14 +57,17 @@ class EvidenceForm(forms.ModelForm):
             "narrative": "Say what the evidence shows about the action and its impact on practice.",
             "produced_on": "The date on the document, not today's date unless it was written today.",
         }
-        widgets = {"produced_on": DateInput(), "narrative": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"produced_on": DateField}
         error_messages = {
             "title": {"required": "Enter a title for the evidence."},
-            "produced_on": {
-                "required": "Enter the date the evidence was produced.",
-                "invalid": "Enter the date the evidence was produced as a real date.",
-            },
+            "produced_on": {"required": "Enter the date the evidence was produced."},
         }
+
+    def refuse_files(self, message: str) -> None:
+        """Show an upload stopped part-way as the files' error, on the unbound form that keeps what was typed."""
+        self.cleaned_data = {}
+        self.add_error("files", message)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,11 +129,10 @@ class JudgementForm(forms.Form):
         help_text="For example, “The board has been assured that supervision audits now take place monthly.”",
         error_messages={"required": "Enter the board's assurance statement."},
     )
-    judged_on = forms.DateField(
+    judged_on = DateField(
         label="Date of the judgement",
-        widget=DateInput(),
         initial=timezone.localdate,
-        error_messages={"required": "Enter the date of the judgement.", "invalid": "Enter a real date."},
+        error_messages={"required": "Enter the date of the judgement."},
     )
 
     def clean_judged_on(self):
@@ -164,10 +160,11 @@ class AssuranceRequestForm(forms.ModelForm):
         model = AssuranceRequest
         fields = ["subject", "message", "due_on", "actions"]
         labels = {"due_on": "Reply due by", "message": "Message to the agency's leads"}
-        widgets = {"due_on": DateInput(), "message": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+        field_classes = {"due_on": DateField}
         error_messages = {
             "subject": {"required": "Enter a subject for the request."},
-            "due_on": {"required": "Enter the date the reply is due by.", "invalid": "Enter a real date."},
+            "due_on": {"required": "Enter the date the reply is due by."},
         }
 
     def __init__(self, *args, agency: Agency, **kwargs):
@@ -209,10 +206,11 @@ class ChaseForm(forms.ModelForm):
         fields = ["chased_on", "method", "note"]
         labels = {"chased_on": "Date chased", "method": "How the agency was chased"}
         error_messages = {
-            "chased_on": {"required": "Enter the date the agency was chased.", "invalid": "Enter a real date."},
+            "chased_on": {"required": "Enter the date the agency was chased."},
             "method": {"required": "Select how the agency was chased."},
         }
-        widgets = {"chased_on": DateInput(), "method": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"chased_on": DateField}
+        widgets = {"method": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
 
     def clean_chased_on(self):
         return _not_future(self.cleaned_data.get("chased_on"), "The date chased")
@@ -222,15 +220,18 @@ class ChallengeEventForm(SeenMarkerMixin, forms.ModelForm):
     class Meta:
         model = ChallengeEvent
         fields = ["title", "held_on", "chair", "agencies_invited", "agencies_attending", "notes"]
-        field_classes = {"agencies_invited": ModelMultipleChoiceField, "agencies_attending": ModelMultipleChoiceField}
+        field_classes = {
+            "held_on": DateField,
+            "agencies_invited": ModelMultipleChoiceField,
+            "agencies_attending": ModelMultipleChoiceField,
+        }
         labels = {"held_on": "Date of the event"}
         error_messages = {
             "title": {"required": "Enter the event's title."},
-            "held_on": {"required": "Enter the date of the event.", "invalid": "Enter a real date."},
+            "held_on": {"required": "Enter the date of the event."},
             "chair": {"required": "Enter who chaired the event."},
         }
         widgets = {
-            "held_on": DateInput(),
             "agencies_invited": forms.CheckboxSelectMultiple,
             "agencies_attending": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 4}),

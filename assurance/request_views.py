@@ -40,13 +40,10 @@ class RequestListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListVie
         return self.filterset.qs if self.filterset.is_valid() else queryset.none()
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             filterset=self.filterset,
             can_send=may(self.request.user, "assurance.judge"),
             is_lead=may(self.request.user, "assurance.see_lead_home"),
-            query=query.urlencode(),
             **kwargs,
         )
 

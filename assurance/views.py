@@ -113,7 +113,9 @@ class EvidenceCreateView(ActionInScopeMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         refusal = uploads.body_too_large(request)
         if refusal:
-            return self.render_to_response(self.get_context_data(form=EvidenceForm(), refusal=refusal), status=413)
+            form = EvidenceForm()
+            form.refuse_files(refusal)
+            return self.render_to_response(self.get_context_data(form=form), status=413)
         self.limiter = uploads.SizeLimitUploadHandler(request)
         request.upload_handlers.insert(0, self.limiter)
         return csrf_protect(self.receive)(request)
@@ -126,9 +128,13 @@ class EvidenceCreateView(ActionInScopeMixin, TemplateView):
         post, files = request.POST, request.FILES  # parses the body, through self.limiter
         if self.limiter.refused:
             # The upload was stopped part-way: report only that, keeping what was typed before the files.
-            typed = {key: post.get(key, "") for key in ("title", "narrative", "produced_on")}
+            typed = {key: post.get(key, "") for key in ("title", "narrative")}
+            typed["produced_on"] = EvidenceForm.base_fields["produced_on"].widget.value_from_datadict(
+                post, {}, "produced_on"
+            )
             form = EvidenceForm(initial=typed)
-            return self.render_to_response(self.get_context_data(form=form, refusal=self.limiter.refused), status=413)
+            form.refuse_files(self.limiter.refused)
+            return self.render_to_response(self.get_context_data(form=form), status=413)
         form = EvidenceForm(post, files)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))

@@ -46,12 +46,14 @@ def throwaway_database(args) -> tuple[str, callable]:
 def floor_view(request):
     """The action list template with 50 constant rows and constant filter options: no queries."""
     from django.core.paginator import Paginator
+    from django.http import QueryDict
     from django.template.response import TemplateResponse
 
     from actions.choices import ActionStatus, AssuranceLevel
     from actions.filters import SORT_CHOICES, ActionFilterSet
     from actions.models import Action
     from actions.views import SORT_HEADERS
+    from lscb.platform.pagination import pagination_links
     from reviews import roles
     from reviews.models import Agency, Recommendation, Review
 
@@ -67,15 +69,14 @@ def floor_view(request):
     paginator = Paginator(rows * 3, 50)
     page = paginator.get_page(1)
     filterset = ActionFilterSet({}, queryset=Action.objects.none(), request=None)
+    filterset.form.fields["agency"].widget.choices = [(str(i), f"Agency {i:02d}") for i in range(AGENCIES)]
+    reviews = [(f"child-{i}", f"Child {i}: serious case review") for i in range(REVIEWS)]
+    filterset.form.fields["review"].widget.choices = [("", "All reviews"), *reviews]
+    filterset.form.fields["theme"].widget.choices = [(str(i), f"Theme {i}") for i in range(THEMES)]
     context = {
         "actions": page.object_list, "page_obj": page, "paginator": paginator, "is_paginated": True,
-        "page_range": paginator.get_elided_page_range(1, on_each_side=2, on_ends=1),
+        "pagination": pagination_links(page, QueryDict()),
         "filterset": filterset, "form": filterset.form, "selected": {"status": ["in_progress"], "agency": ["4"]},
-        "review_options": [(f"child-{i}", f"Child {i}: serious case review") for i in range(REVIEWS)],
-        "agency_options": [(str(i), f"Agency {i:02d}") for i in range(AGENCIES)],
-        "theme_options": [(str(i), f"Theme {i}") for i in range(THEMES)],
-        "status_options": ActionStatus.choices, "rag_options": [], "assurance_options": AssuranceLevel.choices,
-        "date_filters": [("due_after", "Due on or after"), ("due_before", "Due on or before")],
         "sort_choices": SORT_CHOICES, "sort_headers": SORT_HEADERS, "current_sort": "", "sort_label": "number",
         "filtered": True,
     }  # fmt: skip

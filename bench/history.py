@@ -217,9 +217,9 @@ def floor_urlconf():
     from django.utils import timezone
 
     from lscb.board.filters import AuditFilterSet
-    from lscb.board.history_pages import govuk_pagination
     from lscb.platform.diff import FieldChange
     from lscb.platform.history import HistoryEntry
+    from lscb.platform.pagination import pagination_links
     from lscb.urls import urlpatterns
 
     now = timezone.now()
@@ -247,7 +247,7 @@ def floor_urlconf():
         context = {
             "entries": entries,
             "page_obj": page,
-            "pagination": govuk_pagination(page, request.GET),
+            "pagination": pagination_links(page, request.GET),
             "title": "History of action 6.4",
             "caption": "Child D: serious case review",
             "summary": "Revise the home visit template.",
@@ -262,7 +262,7 @@ def floor_urlconf():
         context = {
             "entries": entries,
             "page_obj": page,
-            "pagination": govuk_pagination(page, request.GET),
+            "pagination": pagination_links(page, request.GET),
             "filterset": filterset,
             "filtered": False,
         }

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # the form renderer finds its own templates beside ours (FORM_RENDERER)
     "simple_history",
     "django_filters",
     "csp",
@@ -91,6 +92,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Fields drawn as GOV.UK form groups: `{{ form.name.as_field_group }}` (templates/govuk/field.html).
+FORM_RENDERER = "lscb.platform.forms.GovukFormRenderer"
 
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")

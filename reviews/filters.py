@@ -14,7 +14,12 @@ class ReviewFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Review.Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
     )
-    q = django_filters.CharFilter(method="search", label="Search", max_length=200)
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
+    )
 
     class Meta:
         model = Review

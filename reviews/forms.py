@@ -4,10 +4,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from lscb.platform.forms import DateField
 from lscb.platform.locking import SeenMarkerMixin
 from reviews.models import Agency, Recommendation, Review, Theme
 
-DATE_HINT = "For example, 31/3/2026"
+DATE_HINT = "For example, 31 3 2026"
+
+
+def sized(width: str) -> forms.TextInput:
+    """A text box of a GOV.UK width (e.g. "govuk-input--width-20"); the form renderer adds the rest."""
+    return forms.TextInput(attrs={"class": width})
 
 
 class IdsWithinDatabaseIntegersMixin:
@@ -51,7 +57,17 @@ class ReviewForm(SeenMarkerMixin, forms.ModelForm):
             "subgroup",
             "summary",
         ]
-        widgets = {"kind": forms.RadioSelect, "status": forms.RadioSelect}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "status": forms.RadioSelect,
+            "title": sized("govuk-!-width-full"),
+            "subject": sized("govuk-input--width-20"),
+            "reference": sized("govuk-input--width-20"),
+            "slug": sized("govuk-input--width-20"),
+            "author": sized("govuk-!-width-two-thirds"),
+            "subgroup": sized("govuk-!-width-two-thirds"),
+        }
+        field_classes = {"commissioned_on": DateField, "published_on": DateField}
         help_texts = {"commissioned_on": DATE_HINT, "published_on": DATE_HINT}
         error_messages = {
             "subject": {"required": 'Enter the subject pseudonym, such as "Child D"'},
@@ -91,6 +107,7 @@ class RecommendationForm(SeenMarkerMixin, forms.ModelForm):
     class Meta:
         model = Recommendation
         fields = ["number", "agency", "text", "source", "themes"]
+        widgets = {"number": sized("govuk-input--width-5")}
         error_messages = {
             "number": {"required": 'Enter the recommendation number as printed, such as "6.4"'},
             "text": {"required": "Enter the recommendation"},

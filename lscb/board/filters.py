@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from actions.models import Action
+from lscb.platform.forms import DateFilter
 from lscb.platform.history import history_model_of, record_kind_choices
 
 CHANGE_TYPES = {"created": "+", "changed": "~", "deleted": "-"}
@@ -27,24 +28,7 @@ class UserFilter(django_filters.ModelChoiceFilter):
 
 
 class AuditFilterForm(forms.Form):
-    """Styled as GOV.UK form fields, with hints and errors tied to their inputs for screen readers."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for form_field in self.fields.values():
-            is_select = isinstance(form_field.widget, forms.Select)
-            form_field.widget.attrs["class"] = "govuk-select" if is_select else "govuk-input govuk-input--width-10"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            form_field, auto_id = self.fields[name], self[name].auto_id
-            suffix = " govuk-select--error" if isinstance(form_field.widget, forms.Select) else " govuk-input--error"
-            form_field.widget.attrs["class"] += suffix
-            described = [f"{auto_id}_helptext"] if form_field.help_text else []
-            form_field.widget.attrs["aria-describedby"] = " ".join([*described, f"{auto_id}_error"])
+    """The change log's filters; drawn as GOV.UK fields by the form renderer (templates/govuk/field.html)."""
 
     def clean(self):
         cleaned = super().clean()
@@ -87,15 +71,15 @@ class AuditFilterSet(django_filters.FilterSet):
         method="filter_change",
         error_messages={"invalid_choice": "Select created, changed or deleted"},
     )
-    date_from = django_filters.DateFilter(
+    date_from = DateFilter(
         label="From",
-        help_text="For example, 01/03/2026",
+        help_text="For example, 1 3 2026",
         method="filter_date_from",
         error_messages={"invalid": "Enter the ‘from’ date as a real date, for example 31/03/2026"},
     )
-    date_to = django_filters.DateFilter(
+    date_to = DateFilter(
         label="To",
-        help_text="For example, 31/03/2026",
+        help_text="For example, 31 3 2026",
         method="filter_date_to",
         error_messages={"invalid": "Enter the ‘to’ date as a real date, for example 31/03/2026"},
     )

@@ -5,7 +5,7 @@ costs a fixed number of queries whatever the number of history rows (see
 lscb/history.py and the pinned counts in lscb/tests/test_history_queries.py).
 """
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,6 +15,7 @@ from actions import scope
 from actions.models import Action, ProgressUpdate
 from lscb.board.filters import AuditFilterSet
 from lscb.platform.history import Source, audited_history_models, entries_for, history_model_of, timeline
+from lscb.platform.pagination import pagination_links
 from lscb.platform.permissions import PermissionRequiredMixin, may
 from reviews.models import Recommendation, Review
 
@@ -23,28 +24,6 @@ PER_PAGE = 25
 
 def reverse_page(name: str, *args) -> str:
     return reverse(name, args=args)
-
-
-def govuk_pagination(page: Page, query: dict) -> dict:
-    """What the GOV.UK pagination component needs: previous/next links and numbered pages with gaps."""
-    params = query.copy()
-
-    def href(number: int) -> str:
-        params["page"] = number
-        return "?" + params.urlencode()
-
-    last = page.paginator.num_pages
-    items = []
-    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
-        if number == page.paginator.ELLIPSIS:
-            items.append({"ellipsis": True})
-        else:
-            items.append({"number": number, "href": href(number), "current": number == page.number})
-    return {
-        "previous": href(page.number - 1) if page.has_previous() else "",
-        "next": href(page.number + 1) if page.has_next() else "",
-        "items": items if last > 1 else [],
-    }
 
 
 class HistoryPageMixin:
@@ -60,7 +39,7 @@ class HistoryPageMixin:
         return {
             "entries": entries,
             "page_obj": page,
-            "pagination": govuk_pagination(page, self.request.GET),
+            "pagination": pagination_links(page, self.request.GET),
         }
 
 

@@ -1,29 +1,24 @@
 """The security log page: sign-ins, refusals and downloads, for the business manager."""
 
 import django_filters
-from django import forms
 from django.contrib.auth import get_user_model
 from django.views.generic import ListView
 
+from lscb.platform.forms import DateFilter
 from lscb.platform.models import SecurityEvent
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin
 from lscb.platform.security import EventKind
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
-
 
 class SecurityEventFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(
-        choices=EventKind.choices, empty_label="Any kind", widget=forms.Select(attrs={"class": "govuk-select"})
-    )
+    kind = django_filters.ChoiceFilter(choices=EventKind.choices, empty_label="Any kind")
     user = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.order_by("username"),
         empty_label="Anyone",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
     )
-    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="From", widget=DATE_INPUT)
-    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="To", widget=DATE_INPUT)
+    date_from = DateFilter(field_name="at", lookup_expr="date__gte", label="From")
+    date_to = DateFilter(field_name="at", lookup_expr="date__lte", label="To")
 
     class Meta:
         model = SecurityEvent
@@ -47,7 +42,5 @@ class SecurityLogView(PermissionRequiredMixin, ForgivingPaginationMixin, ListVie
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filterset=self.filterset, query=query.urlencode())
+        context.update(filterset=self.filterset)
         return context

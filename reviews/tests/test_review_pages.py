@@ -131,7 +131,7 @@ def test_a_duplicate_slug_and_a_bad_date_are_field_errors(client, manager, revie
             "commissioned_on": "32/01/2026"}  # fmt: skip
     html = client_for(client, manager).post(reverse("reviews:create"), data).content.decode()
     assert "Another review already uses this web address name" in html and 'href="#id_slug"' in html
-    assert 'href="#id_commissioned_on"' in html
+    assert 'href="#id_commissioned_on_day"' in html
     assert board_state() == before
 
 

@@ -63,6 +63,14 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def fill_date(page, legend: str, day: str, month: str, year: str) -> None:
+    """Type a date into a GOV.UK date input: the day, month and year boxes in the fieldset named by its legend."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -7,7 +7,7 @@ from actions.models import Action
 from assurance.models import Evidence
 from assurance.tests.samples import PDF
 from lscb.board.management.commands.seed_demo import DEMO_PASSWORD
-from tests.browser.conftest import axe_violations, screenshot, sign_in
+from tests.browser.conftest import axe_violations, fill_date, screenshot, sign_in
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_lead_uploads_a_pdf_and_the_manager_accepts_it_and_records_assured(demo_
 
     page.get_by_label("Title").fill("Supervision audit, March")
     page.get_by_label("What this shows").fill("Every supervision record in the sample was in date.")
-    page.get_by_label("Date the evidence was produced").fill("2026-03-02")
+    fill_date(page, "Date the evidence was produced", "2", "3", "2026")
     page.get_by_label("Files (optional)").set_input_files(
         [{"name": "supervision-audit.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
@@ -81,7 +81,7 @@ def test_the_managers_request_and_challenge_pages_are_accessible(demo_board, pag
     page.get_by_label("Agency").select_option(label=agency.name)
     page.get_by_role("button", name="Continue").click()
     page.locator(".govuk-checkboxes__input").first.check()
-    page.get_by_label("Reply due by").fill("2099-01-31")
+    fill_date(page, "Reply due by", "31", "1", "2099")
     check(page, "assurance-request-new")
     page.get_by_role("button", name="Send request").click()
     assert page.get_by_text("Request sent to").is_visible()
@@ -92,7 +92,7 @@ def test_the_managers_request_and_challenge_pages_are_accessible(demo_board, pag
     page.get_by_role("button", name="Save event").click()
     check(page, "assurance-challenge-errors")
     page.get_by_label("Title").fill("Spring scrutiny")
-    page.get_by_label("Date of the event").fill("2026-03-10")
+    fill_date(page, "Date of the event", "10", "3", "2026")
     page.get_by_label("Chair").fill("Priya Anand")
     page.get_by_role("group", name="Agencies invited").get_by_label(agency.name).check()
     page.get_by_role("button", name="Save event").click()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from actions.choices import ActionStatus
 from lscb.board.tests.history_data import add_progress, change_action
-from tests.browser.conftest import axe_violations, screenshot, sign_in
+from tests.browser.conftest import axe_violations, fill_date, screenshot, sign_in
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -78,7 +78,7 @@ def test_manager_reads_an_action_history_and_the_change_log(board, page):
     screenshot(page, "audit-filtered")
     assert axe_violations(page) == []
 
-    page.get_by_label("From").fill("31/02/2026")
+    fill_date(page, "From", "31", "2", "2026")
     page.get_by_role("button", name="Apply filters").click()
     assert page.get_by_text("There is a problem").is_visible()
     assert page.locator("table.lscb-audit-table").count() == 0

@@ -34,10 +34,20 @@ def person(user) -> str:
     return values.person(user)
 
 
-_BASE_CLASS = {"textarea": "govuk-textarea", "select": "govuk-select"}
+_BASE_CLASS = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "selectmultiple": "govuk-select",
+    "nullbooleanselect": "govuk-select",
+    "file": "govuk-file-upload",
+    "clearablefile": "govuk-file-upload",
+    "multiplefile": "govuk-file-upload",
+    "checkbox": "govuk-checkboxes__input",
+}
 
 
 def described_by(field: BoundField) -> str:
+    """The ids of the field's hint and error message, for aria-describedby."""
     ids = []
     if field.help_text:
         ids.append(f"{field.auto_id}-hint")
@@ -47,14 +57,17 @@ def described_by(field: BoundField) -> str:
 
 
 @register.filter
-def govuk_widget(field: BoundField, extra_classes: str = "") -> str:
-    """The field's own widget (so dates keep their UK format) with GOV.UK classes and ARIA links."""
+def govuk_widget(field: BoundField) -> str:
+    """The field's own widget with GOV.UK classes (its own extra classes kept), error state and ARIA links.
+
+    Give a field extra classes (widths) on its widget: `forms.TextInput(attrs={"class": "govuk-input--width-10"})`.
+    """
     base = _BASE_CLASS.get(field.widget_type, "govuk-input")
-    classes = [base, *extra_classes.split()]
-    if field.errors:
+    classes = [base, *field.field.widget.attrs.get("class", "").split()]
+    if field.errors and base != "govuk-checkboxes__input":
         classes.append(f"{base}--error")
     attrs = {"class": " ".join(classes)}
-    if described_by(field):
+    if described_by(field) and not field.use_fieldset:
         attrs["aria-describedby"] = described_by(field)
     return field.as_widget(attrs=attrs)
 
@@ -66,9 +79,11 @@ def describedby(field: BoundField) -> str:
 
 @register.filter
 def error_anchor(field: BoundField) -> str:
-    """Where an error summary link should land: the first option of radios and checkboxes."""
+    """Where an error summary link should land: the first option of radios and checkboxes, a date's day."""
     if field.widget_type in ("radioselect", "checkboxselectmultiple"):
         return f"{field.auto_id}_0"
+    if field.widget_type == "date":
+        return f"{field.auto_id}_day"
     return field.auto_id
 
 
@@ -76,3 +91,12 @@ def error_anchor(field: BoundField) -> str:
 def may(context, permission: str, obj=None) -> bool:
     """`{% may "actions.add_progress" action as can_add_progress %}`: the views' own named permissions."""
     return permissions.may(context["request"].user, permission, obj)
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(*labels_and_urls) -> dict:
+    """`{% breadcrumbs "Reviews" reviews_url review.title "" %}`: label, url pairs for the one breadcrumbs include.
+
+    A page whose view builds the pairs itself includes "includes/breadcrumbs.html" with `breadcrumbs`.
+    """
+    return {"breadcrumbs": list(zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True))}

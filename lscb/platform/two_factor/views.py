@@ -12,13 +12,29 @@ from lscb.platform.security import EventKind, record_event
 
 
 class CodeForm(forms.Form):
+    """Each sign-in's code: from the authenticator app, or a backup code."""
+
     code = forms.CharField(
+        label="Sign-in code",
+        help_text="The 6-digit code from your app, or one of your backup codes if you do not have your phone.",
         max_length=32,
         error_messages={"required": "Enter the code"},
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-10", "autocomplete": "one-time-code", "spellcheck": "false"}
+        ),
     )
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class SetupCodeForm(CodeForm):
+    """The first code, which confirms the authenticator app is set up."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code from your authenticator app"
+        self.fields["code"].help_text = "The 6-digit code, for example 123456. It changes every 30 seconds."
 
 
 class SetUpView(View):
@@ -35,10 +51,10 @@ class SetUpView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return self.show(request, CodeForm())
+        return self.show(request, SetupCodeForm())
 
     def post(self, request):
-        form = CodeForm(request.POST)
+        form = SetupCodeForm(request.POST)
         device = two_factor.pending_authenticator(request.user)
         wait = two_factor.seconds_to_wait(request.user, form.cleaned_data["code"], device) if form.is_valid() else 0
         if (
