@@ -10,8 +10,6 @@ from conftest import client_for
 from lscb.platform.locking import latest_history_id
 from tests.board_state import board_state
 
-TODAY = timezone.localdate()
-
 
 def save_as(record, user, **values) -> None:
     for name, value in values.items():
@@ -27,7 +25,11 @@ def test_a_stale_challenge_event_edit_is_refused_then_saved_knowingly(client, wo
     opened = client.get(url)
     seen = opened.context["form"]["seen"].value()
     save_as(ChallengeEvent.objects.get(pk=event.pk), chair, chair="Sam Okafor")
-    data = {"title": "Spring challenge (rescheduled)", "held_on": TODAY.strftime("%d/%m/%Y"), "chair": "Priya Anand"}
+    data = {
+        "title": "Spring challenge (rescheduled)",
+        "held_on": timezone.localdate().strftime("%d/%m/%Y"),
+        "chair": "Priya Anand",
+    }
     data |= {"agencies_invited": [agency_a.pk], "seen": seen}
     before = board_state()
     response = client.post(url, data)
