@@ -72,10 +72,8 @@ def set_change(label: str, before: list[str], after: list[str]) -> FieldChange:
 
 
 def display_user(user) -> str:
-    """Who made a change; a change made by an import, a command or a migration has no user."""
-    if user is None:
-        return "System"
-    return user.get_full_name() or user.get_username()
+    """Who made a change, printed the one way (values.person): an import, a command or a migration has no user."""
+    return values.person(user)
 
 
 def name_of(obj, model: type[models.Model], pk) -> str:

@@ -9,6 +9,7 @@ from actions.choices import ActionStatus
 from actions.models import ProgressUpdate
 from conftest import client_for
 from lscb.board.tests.history_data import add_progress, change_action
+from lscb.platform import values
 from lscb.platform.history import Source, entries_for, timeline
 from tests.factories import ThemeFactory
 
@@ -57,7 +58,7 @@ def test_bookkeeping_fields_never_show(client, manager, action_a):
 
 def test_the_first_entry_lists_what_was_recorded_and_was_made_by_the_system(client, manager, action_a):
     created = history_of(client, manager, action_a).context["entries"][-1]
-    assert (created.kind, created.kind_label, created.user) == ("created", "Created", "System")
+    assert (created.kind, created.kind_label, created.user) == ("created", "Created", values.SYSTEM)
     changes = changes_by_label(created)
     assert changes["Recommendation"][1] == "1.1 Agency A should see the child alone."
     assert changes["Status"][1] == "In progress"

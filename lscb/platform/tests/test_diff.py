@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from actions.models import Action
-from lscb.platform import diff
+from lscb.platform import diff, values
 
 
 def field(name: str):
@@ -43,4 +43,4 @@ def test_a_set_change_lists_what_was_added_and_removed():
 
 
 def test_a_change_with_no_user_was_made_by_the_system():
-    assert diff.display_user(None) == "System"
+    assert diff.display_user(None) == values.SYSTEM == "the action tracker"
