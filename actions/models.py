@@ -19,8 +19,7 @@ from actions.choices import (
 )
 from lscb.platform.history_records import HistoricalRecords
 from lscb.platform.values import short_date
-from reviews import roles
-from reviews.models import Agency, Recommendation, Review
+from reviews.models import Agency, Recommendation, Review, ScopedQuerySet
 
 
 def rag_for(status: str, due_date: datetime.date | None, today: datetime.date) -> str:
@@ -40,12 +39,8 @@ def rag_for(status: str, due_date: datetime.date | None, today: datetime.date) -
     return Rag.GREEN
 
 
-class ActionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Managers and chairs see every action; an agency lead sees their own agencies' actions only."""
-        if roles.sees_whole_board(user):
-            return self
-        return self.filter(agency__in=roles.lead_agency_ids(user))
+class ActionQuerySet(ScopedQuerySet):
+    """Managers and chairs see every action; an agency lead sees their own agencies' actions only."""
 
     def with_recommendation(self):
         """What an action's pages show beside it: its recommendation, review and agencies."""
@@ -158,12 +153,10 @@ class Action(models.Model):
         return self.status in DONE_STATUSES
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The progress of the actions the user may see."""
-        if roles.sees_whole_board(user):
-            return self
-        return self.filter(action__agency__in=roles.lead_agency_ids(user))
+class ProgressUpdateQuerySet(ScopedQuerySet):
+    """The progress of the actions the user may see."""
+
+    agency_path = "action__agency"
 
 
 class ProgressUpdate(models.Model):

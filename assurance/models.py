@@ -13,18 +13,19 @@ from actions.models import Action
 from lscb.platform.history_records import HistoricalRecords
 from lscb.platform.values import short_date
 from reviews import roles
-from reviews.models import Agency
+from reviews.models import Agency, ScopedQuerySet
 
 __all__ = ["AssuranceLevel"]
 
 
-class EvidenceQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The board (manager and chair) sees all evidence, withdrawn evidence too, as history; an agency
-        lead sees their own agencies' evidence while it is not withdrawn."""
-        if roles.sees_whole_board(user):
-            return self
-        return self.filter(action__agency__in=roles.lead_agency_ids(user), withdrawn=False)
+class EvidenceQuerySet(ScopedQuerySet):
+    """The board (manager and chair) sees all evidence, withdrawn evidence too, as history; an agency
+    lead sees their own agencies' evidence while it is not withdrawn."""
+
+    agency_path = "action__agency"
+
+    def for_lead(self, agency_ids):
+        return super().for_lead(agency_ids).filter(withdrawn=False)
 
     def with_action(self):
         """What the evidence pages show beside it: its action, the action's review and agency, and who."""
@@ -73,13 +74,12 @@ def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class EvidenceFileQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Files of the evidence the user may see. Withdrawn files stay listed for the board as history,
-        and vanish for agency leads."""
-        if roles.sees_whole_board(user):
-            return self
-        return self.filter(evidence__in=Evidence.objects.for_user(user), withdrawn=False)
+class EvidenceFileQuerySet(ScopedQuerySet):
+    """Files of the evidence the user may see. Withdrawn files stay listed for the board as history,
+    and vanish for agency leads."""
+
+    def for_lead(self, agency_ids):
+        return self.filter(evidence__in=Evidence.objects.for_lead(agency_ids), withdrawn=False)
 
     def for_download(self, user):
         """Files the user may fetch: a withdrawn file, or a file of withdrawn evidence, is the business
@@ -128,11 +128,8 @@ class EvidenceDownload(models.Model):
         return f"{self.user} downloaded {self.file} at {short_date(self.downloaded_at)}"
 
 
-class AssuranceJudgementQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if roles.sees_whole_board(user):
-            return self
-        return self.filter(action__agency__in=roles.lead_agency_ids(user))
+class AssuranceJudgementQuerySet(ScopedQuerySet):
+    agency_path = "action__agency"
 
 
 class AssuranceJudgement(models.Model):
@@ -155,11 +152,8 @@ class AssuranceJudgement(models.Model):
         return f"{self.get_level_display()} on {short_date(self.judged_on)}"
 
 
-class AssuranceRequestQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if roles.sees_whole_board(user):
-            return self
-        return self.filter(agency__in=roles.lead_agency_ids(user))
+class AssuranceRequestQuerySet(ScopedQuerySet):
+    """Requests are addressed to an agency: its lead sees them."""
 
     def unanswered(self):
         return self.filter(response_received_on__isnull=True)
@@ -210,12 +204,10 @@ class AssuranceRequest(models.Model):
         return self.State(self.state).label
 
 
-class ChaseQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The chasers of the requests the user may see."""
-        if roles.sees_whole_board(user):
-            return self
-        return self.filter(request__agency__in=roles.lead_agency_ids(user))
+class ChaseQuerySet(ScopedQuerySet):
+    """The chasers of the requests the user may see."""
+
+    agency_path = "request__agency"
 
 
 class Chase(models.Model):
@@ -245,12 +237,11 @@ class Chase(models.Model):
         return f"Chase on {short_date(self.chased_on)}"
 
 
-class ChallengeEventQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if roles.sees_whole_board(user):
-            return self
-        ids = roles.lead_agency_ids(user)
-        return self.filter(Q(agencies_invited__in=ids) | Q(challenges__action__agency__in=ids)).distinct()
+class ChallengeEventQuerySet(ScopedQuerySet):
+    """An agency lead sees the events their agencies were invited to or were challenged at."""
+
+    def for_lead(self, agency_ids):
+        return self.filter(Q(agencies_invited__in=agency_ids) | Q(challenges__action__agency__in=agency_ids)).distinct()
 
 
 class ChallengeEvent(models.Model):
@@ -273,12 +264,10 @@ class ChallengeEvent(models.Model):
         return f"{self.title} ({short_date(self.held_on)})"
 
 
-class ChallengeQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The board sees every challenge; an agency lead sees the challenges on their own agencies' actions."""
-        if roles.sees_whole_board(user):
-            return self
-        return self.filter(action__agency__in=roles.lead_agency_ids(user))
+class ChallengeQuerySet(ScopedQuerySet):
+    """The board sees every challenge; an agency lead sees the challenges on their own agencies' actions."""
+
+    agency_path = "action__agency"
 
 
 class Challenge(models.Model):

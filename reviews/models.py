@@ -22,11 +22,25 @@ def natural_sort_key(number: str) -> str:
     return "".join(part.zfill(8) if part.isdigit() else part for part in parts)[:200]
 
 
-class AgencyQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet):
+    """The one scoping rule (DESIGN.md §4), shared by every scoped model's `for_user()`: the board
+    (manager and chair) sees every row; an agency lead sees the rows of their own agencies, reached
+    through `agency_path` (e.g. "action__agency"). A model with a different rule for leads overrides
+    `for_lead()`; anything outside answers 404 on its pages."""
+
+    agency_path = "agency"
+
     def for_user(self, user):
         if roles.sees_whole_board(user):
             return self
-        return self.filter(pk__in=roles.lead_agency_ids(user))
+        return self.for_lead(roles.lead_agency_ids(user))
+
+    def for_lead(self, agency_ids):
+        return self.filter(**{f"{self.agency_path}__in": agency_ids})
+
+
+class AgencyQuerySet(ScopedQuerySet):
+    agency_path = "pk"
 
 
 class Agency(models.Model):
@@ -80,18 +94,17 @@ class Theme(models.Model):
         return self.name
 
 
-class ReviewQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """What reviews' own data puts in scope: every review for managers and chairs; for an agency
-        lead, the reviews with a recommendation addressed to one of their agencies.
+class ReviewQuerySet(ScopedQuerySet):
+    """What reviews' own data puts in scope: for an agency lead, the reviews with a recommendation
+    addressed to one of their agencies.
 
-        Not the whole of a lead's scope: a lead also sees the reviews where their agency holds an
-        action, which only the actions layer knows. Pages at that layer or above use
-        actions.scope.reviews_for(); only reviews' own manager forms use this.
-        """
-        if roles.sees_whole_board(user):
-            return self
-        return self.filter(pk__in=Recommendation.objects.for_user(user).values("review"))
+    Not the whole of a lead's scope: a lead also sees the reviews where their agency holds an
+    action, which only the actions layer knows. Pages at that layer or above use
+    actions.scope.reviews_for(); only reviews' own manager forms use this.
+    """
+
+    def for_lead(self, agency_ids):
+        return self.filter(pk__in=Recommendation.objects.for_lead(agency_ids).values("review"))
 
 
 class Review(models.Model):
@@ -147,13 +160,9 @@ class Review(models.Model):
         return reverse("board:review", args=[self.slug])
 
 
-class RecommendationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Every recommendation for managers and chairs; for an agency lead, those addressed to their
-        agencies. The complete scope (with their agencies' actions) is actions.scope.recommendations_for()."""
-        if roles.sees_whole_board(user):
-            return self
-        return self.filter(agency__in=roles.lead_agency_ids(user))
+class RecommendationQuerySet(ScopedQuerySet):
+    """Every recommendation for managers and chairs; for an agency lead, those addressed to their
+    agencies. The complete scope (with their agencies' actions) is actions.scope.recommendations_for()."""
 
 
 class Recommendation(models.Model):
@@ -213,10 +222,11 @@ class Recommendation(models.Model):
         return recommendation
 
 
-class PlanImportQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The record of imports is the board's (managers and chairs); agency leads see none of it."""
-        return self if roles.sees_whole_board(user) else self.none()
+class PlanImportQuerySet(ScopedQuerySet):
+    """The record of imports is the board's (managers and chairs); agency leads see none of it."""
+
+    def for_lead(self, agency_ids):
+        return self.none()
 
 
 class PlanImport(models.Model):
