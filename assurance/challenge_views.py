@@ -14,6 +14,7 @@ from assurance.filters import ChallengeEventFilter
 from assurance.forms import ChallengeEventForm, ChallengeForm
 from assurance.models import Challenge, ChallengeEvent
 from assurance.templatetags.assurance_tags import action_url
+from lscb.platform.lists import FilteredListMixin
 from lscb.platform.locking import GuardedSaveMixin
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin, may
@@ -31,25 +32,23 @@ class EventInScopeMixin(PermissionRequiredMixin):
         return self.event
 
 
-class ChallengeListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
+class ChallengeListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPaginationMixin, ListView):
     permission = "board.view"
     template_name = "assurance/challenge_list.html"
     paginate_by = 50
     context_object_name = "events"
+    filterset_class = ChallengeEventFilter
 
-    def get_queryset(self):
+    def get_scoped_queryset(self):
         user = self.request.user
-        queryset = ChallengeEvent.objects.for_user(user).prefetch_related(
+        return ChallengeEvent.objects.for_user(user).prefetch_related(
             Prefetch("agencies_invited", queryset=Agency.objects.order_by("name")),
             Prefetch("agencies_attending", queryset=Agency.objects.order_by("name")),
             Prefetch("challenges", queryset=Challenge.objects.for_user(user).only("pk", "event_id"), to_attr="shown"),
         )
-        self.filterset = ChallengeEventFilter(self.request.GET, queryset=queryset, request=self.request)
-        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            filterset=self.filterset,
             can_manage=may(self.request.user, "assurance.judge"),
             **kwargs,
         )

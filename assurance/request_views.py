@@ -12,6 +12,7 @@ from assurance.filters import AssuranceRequestFilter
 from assurance.forms import AssuranceRequestForm, ChaseForm, RequestAgencyForm
 from assurance.models import AssuranceRequest
 from assurance.templatetags.assurance_tags import action_url
+from lscb.platform.lists import FilteredListMixin
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin, may
 
@@ -22,26 +23,23 @@ def request_in_scope(view) -> AssuranceRequest:
     return get_object_or_404(requests, pk=view.kwargs["pk"])
 
 
-class RequestListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
+class RequestListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPaginationMixin, ListView):
     permission = "board.view"
     template_name = "assurance/request_list.html"
     paginate_by = 50
     context_object_name = "assurance_requests"
+    filterset_class = AssuranceRequestFilter
 
-    def get_queryset(self):
-        queryset = (
+    def get_scoped_queryset(self):
+        return (
             AssuranceRequest.objects.for_user(self.request.user)
             .select_related("agency", "sent_by")
             .annotate(action_count=Count("actions", distinct=True), last_chased=Max("chases__chased_on"))
             .order_by("-sent_on", "-pk")
         )
-        self.filterset = AssuranceRequestFilter(self.request.GET, queryset=queryset, request=self.request)
-        # An invalid filter value is reported and shows nothing, never silently more.
-        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            filterset=self.filterset,
             can_send=may(self.request.user, "assurance.judge"),
             is_lead=may(self.request.user, "assurance.see_lead_home"),
             **kwargs,

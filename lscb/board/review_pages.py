@@ -11,33 +11,30 @@ from django.views.generic import DetailView, ListView
 
 from actions import plan, scope
 from actions.models import Action
+from lscb.platform.lists import FilteredListMixin
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin, may
 from reviews.filters import ReviewFilterSet
 from reviews.models import PlanImport, Recommendation, Review
 
 
-class ReviewListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
+class ReviewListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPaginationMixin, ListView):
     permission = "board.browse"
     template_name = "board/review_list.html"
     context_object_name = "reviews"
     paginate_by = 25
+    filterset_class = ReviewFilterSet
 
-    def get_filterset(self) -> ReviewFilterSet:
-        return ReviewFilterSet(self.request.GET or None, queryset=scope.reviews_for(self.request.user))
+    def get_scoped_queryset(self) -> QuerySet:
+        return scope.reviews_for(self.request.user)
 
-    def get_queryset(self) -> QuerySet:
-        self.filterset = self.get_filterset()
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return Review.objects.none()
-        return self.filterset.qs.order_by("-commissioned_on", "title", "pk")
+    def ordered(self, queryset: QuerySet) -> QuerySet:
+        return queryset.order_by("-commissioned_on", "title", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         progress = review_progress(self.request.user, context["reviews"])
         context.update(
-            filterset=self.filterset,
-            form=self.filterset.form,
             rows=[(review, progress.get(review.pk, (0, 0))) for review in context["reviews"]],
             can_manage=may(self.request.user, "reviews.manage_plan"),
         )

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.views.generic import ListView
 
 from lscb.platform.forms import DateFilter
+from lscb.platform.lists import FilteredListMixin
 from lscb.platform.models import SecurityEvent
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin
@@ -25,22 +26,17 @@ class SecurityEventFilterSet(django_filters.FilterSet):
         fields = ["kind", "user", "date_from", "date_to"]
 
 
-class SecurityLogView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
+class SecurityLogView(PermissionRequiredMixin, FilteredListMixin, ForgivingPaginationMixin, ListView):
     """Sign-ins, failures, lockouts, refusals and downloads, newest first, for the business manager."""
 
     permission = "board.see_security_log"
     template_name = "board/security_log.html"
     paginate_by = 50
     context_object_name = "events"
+    filterset_class = SecurityEventFilterSet
 
-    def get_queryset(self):
-        self.filterset = SecurityEventFilterSet(self.request.GET or None, queryset=SecurityEvent.objects.all())
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            # An invalid filter must never widen the list: show the errors and no events.
-            return SecurityEvent.objects.none()
-        return self.filterset.qs.select_related("user").order_by("-at", "-pk")
+    def get_scoped_queryset(self):
+        return SecurityEvent.objects.all()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(filterset=self.filterset)
-        return context
+    def ordered(self, queryset):
+        return queryset.select_related("user").order_by("-at", "-pk")
