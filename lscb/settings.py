@@ -196,6 +196,8 @@ else:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "action-tracker@localhost")
+# A mail server that accepts the connection and then hangs must not hold a worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # --- Background work (DESIGN.md §13, README "Background work") ----------------
 # Tasks are rows in the database (django-tasks-db), run by `manage.py db_worker` beside the web server: no
