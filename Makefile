@@ -1,5 +1,6 @@
 # Two commands matter (see README):
-#   make run   set everything up and serve the demo board on http://127.0.0.1:8000
+#   make run   set everything up and serve the demo board on http://127.0.0.1:8000 (PORT=8001 for another
+#              port), with the background worker beside it; one Ctrl-C stops both
 #   make test  set everything up and run the whole test suite, browser tests included
 # Both work on a fresh Debian machine with Python 3.11 and Node.js.
 
@@ -9,12 +10,18 @@ PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 # The suite runs on every core (pytest-xdist); each worker gets its own test database.
 PYTEST_WORKERS ?= auto
+PORT ?= 8000
+DEMO_ENV := LSCB_REQUIRE_2FA=0 DJANGO_DEBUG=1
 
 .PHONY: run test setup python-deps node-deps assets chromium lint migrate demo clean
 
+# The worker (mail, renders: README "Background work") runs in the background; when the web server stops
+# (Ctrl-C), the shell's exit trap stops the worker too. The worker does not reload on code changes.
 run: setup migrate demo
-	@echo "Demo mode: DEBUG on, two-factor sign-in OFF (LSCB_REQUIRE_2FA=0); sign in at http://127.0.0.1:8000/ with a sign-in listed above."
-	LSCB_REQUIRE_2FA=0 DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Demo mode: DEBUG on, two-factor sign-in OFF (LSCB_REQUIRE_2FA=0); sign in at http://127.0.0.1:$(PORT)/ with a sign-in listed above."
+	@$(DEMO_ENV) $(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup chromium
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -1,8 +1,8 @@
 """The emails assurance sends: requests, chasers and the daily reminder digest.
 
-Sent through Django's email framework (console backend unless EMAIL_URL or
-EMAIL_BACKEND says otherwise). Plain text: safeguarding leads read these on
-locked-down mail clients.
+Built and sent by the worker (assurance/tasks.py), after the record is committed, through Django's email
+framework (console backend unless EMAIL_URL or EMAIL_BACKEND says otherwise). Plain text: safeguarding leads
+read these on locked-down mail clients.
 """
 
 from django.conf import settings
@@ -31,9 +31,18 @@ def request_email(request, actions, user) -> EmailMessage:
         subject=f"[{settings.PROTECTIVE_MARKING}] {request.subject}", body=body, to=lead_addresses(request.agency)
     )
     for review, pdf in plan_extracts(request.agency, actions, user):
-        name = f"{slugify(review.slug)}-{slugify(request.agency.short_name or request.agency.name)}-action-plan.pdf"
-        email.attach(name, pdf, "application/pdf")
+        email.attach(extract_name(review, request.agency), pdf, "application/pdf")
     return email
+
+
+def extract_name(review, agency) -> str:
+    return f"{slugify(review.slug)}-{slugify(agency.short_name or agency.name)}-action-plan.pdf"
+
+
+def extract_names(agency, actions) -> list[str]:
+    """The file names of the extracts a request's email will carry, known before any is rendered."""
+    reviews = {action.recommendation.review_id: action.recommendation.review for action in actions}
+    return [extract_name(review, agency) for review in sorted(reviews.values(), key=lambda r: r.pk)]
 
 
 def plan_extracts(agency, actions, user) -> list[tuple]:
@@ -54,8 +63,16 @@ def chase_email(request, chase) -> EmailMessage:
     )
 
 
+def recorded_reminder_email(digest) -> EmailMessage:
+    """A reminder digest as send_reminders recorded it (ReminderDigest), sent by the worker."""
+    return EmailMessage(subject=reminder_subject(), body=digest.body, to=[digest.email])
+
+
+def reminder_subject() -> str:
+    """Read at send time: the protective marking comes from settings."""
+    return f"[{settings.PROTECTIVE_MARKING}] Your agency's actions: reminders"
+
+
 def reminder_email(user, digest: dict) -> EmailMessage:
     body = render_to_string("assurance/email/reminder.txt", _context(user=user, **digest))
-    return EmailMessage(
-        subject=f"[{settings.PROTECTIVE_MARKING}] Your agency's actions: reminders", body=body, to=[user.email]
-    )
+    return EmailMessage(subject=reminder_subject(), body=body, to=[user.email])

@@ -96,7 +96,9 @@ class RequestCreateView(PermissionRequiredMixin, FormView):
             due_on=data["due_on"],
         )
         if request.emailed_to:
-            messages.success(self.request, f"Request sent to {request.emailed_to}.")
+            messages.success(
+                self.request, f"Request recorded. The email to {request.emailed_to} is queued and will be sent shortly."
+            )
         else:
             messages.warning(
                 self.request, f"Request recorded, but {self.agency} has no agency lead with an email address."
@@ -158,8 +160,8 @@ class ChaseCreateView(RequestInScopeMixin, FormView):
             note=data["note"],
             email_leads=data["email_leads"],
         )
-        sent = f" and emailed to {chase.emailed_to}" if chase.emailed_to else ""
-        messages.success(self.request, f"Chaser recorded{sent}.")
+        queued = f". The email to {chase.emailed_to} is queued and will be sent shortly" if chase.emailed_to else ""
+        messages.success(self.request, f"Chaser recorded{queued}.")
         return redirect("assurance:request-detail", pk=self.assurance_request.pk)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from actions.choices import AssuranceLevel
 from actions.models import Action
-from assurance import emails
+from assurance import emails, tasks
 from assurance.models import (
     AssuranceJudgement,
     AssuranceRequest,
@@ -26,6 +26,7 @@ from assurance.models import (
 )
 from assurance.uploads import CheckedUpload
 from lscb.platform.security import EventKind, client_ip, record_event
+from lscb.platform.tasks import enqueue_on_commit
 from lscb.platform.values import short_date
 from reviews.models import Agency
 
@@ -196,10 +197,10 @@ def record_no_further_assurance(request: AssuranceRequest, user) -> list[Assuran
 def send_request(
     agency: Agency, actions: list[Action], user, *, subject: str, message: str, due_on: datetime.date
 ) -> AssuranceRequest:
-    """Record the request and email it, with the agency's plan extracts, to the agency's leads.
+    """Record the request, and queue its email, with the agency's plan extracts, to the agency's leads.
 
-    The email goes out last inside the transaction: if it cannot be built or
-    sent, nothing is recorded, so "sent" in the list always means sent.
+    The email is built and sent by the worker once the request is committed (assurance.tasks): the extracts
+    are rendered there, and a mail server that is down delays the email without losing the request.
     """
     with transaction.atomic():
         request = _stamp(
@@ -207,12 +208,12 @@ def send_request(
         )
         request.save()
         request.actions.set(actions)
-        email = emails.request_email(request, actions, user)
-        request.emailed_to = ", ".join(email.to)
-        request.attachments = ", ".join(name for name, *_ in email.attachments)
+        actions = list(request.actions.select_related("recommendation__review"))
+        request.emailed_to = ", ".join(emails.lead_addresses(agency))
+        request.attachments = ", ".join(emails.extract_names(agency, actions))
         _stamp(request, user).save()
-        if email.to:
-            email.send()
+        if request.emailed_to:
+            enqueue_on_commit(tasks.send_request_email, request.pk)
     return request
 
 
@@ -221,9 +222,8 @@ def record_chase(
 ) -> Chase:
     with transaction.atomic():
         chase = _stamp(Chase(request=request, chased_on=chased_on, method=method, note=note, chased_by=user), user)
-        email = emails.chase_email(request, chase) if email_leads else None
-        chase.emailed_to = ", ".join(email.to) if email else ""
+        chase.emailed_to = ", ".join(emails.lead_addresses(request.agency)) if email_leads else ""
         chase.save()
-        if email and email.to:
-            email.send()
+        if chase.emailed_to:
+            enqueue_on_commit(tasks.send_chase_email, chase.pk)
     return chase

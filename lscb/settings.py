@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # the task queue's table (DBTaskResult) and its worker, `manage.py db_worker`
     "lscb.platform",
     "reviews",
     "actions",
@@ -194,6 +196,15 @@ else:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "action-tracker@localhost")
+# A mail server that accepts the connection and then hangs must not hold a worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# --- Background work (DESIGN.md §13, README "Background work") ----------------
+# Tasks are rows in the database (django-tasks-db), run by `manage.py db_worker` beside the web server: no
+# second server, on SQLite and PostgreSQL alike. lscb.platform.tasks queues them after commit and retries.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LSCB_TASK_ATTEMPTS = env_int("LSCB_TASK_ATTEMPTS", 5)  # tries before a task is listed as failed
+LSCB_TASK_BACKOFF_SECONDS = env_int("LSCB_TASK_BACKOFF_SECONDS", 30)  # first pause; four times longer each time
 
 # --- Security headers ---------------------------------------------------------
 # HTTPS is an explicit part of a production configuration (LSCB_HTTPS=1);

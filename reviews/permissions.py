@@ -92,6 +92,8 @@ PERMISSIONS = {
     "board.see_audit": sees_whole_board,
     # Sign-ins, lockouts, refusals and downloads: the business manager's to watch.
     "board.see_security_log": is_manager,
+    # Background work that failed (mail, renders): see it and retry it.
+    "board.manage_tasks": is_manager,
     # Create and edit reviews, recommendations and actions; import plans.
     "reviews.manage_plan": is_manager,
     "actions.change_action": is_manager,

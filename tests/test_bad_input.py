@@ -189,7 +189,7 @@ def _query(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
 # The views whose POST the matrix shows changing the board for the manager or agency A's lead,
 # plus the sign-in and two-factor forms. Their field names come from the form each page renders.
 # (Withdrawing evidence and "no further assurance received" are a bare POST: no fields to vary.)
-NO_FIELDS = {"login", "assurance:evidence-withdraw", "assurance:request-no-response"}
+NO_FIELDS = {"login", "assurance:evidence-withdraw", "assurance:request-no-response", "board:task-retry"}
 WRITERS = [
     case
     for case in CASES

@@ -5,20 +5,24 @@ from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from actions.choices import ActionStatus
 from assurance import services
 from assurance.models import ReminderDigest
 from lscb.platform.values import long_date
 from tests.factories import ActionFactory, RecommendationFactory
+from tests.queue import run_queued_tasks, worked
 
 
 def run(*args) -> str:
+    """The daily command, then the worker that sends what it queued."""
     out = StringIO()
-    call_command("send_reminders", *args, stdout=out)
+    with worked():
+        call_command("send_reminders", *args, stdout=out)
     return out.getvalue()
 
 
@@ -43,7 +47,7 @@ def test_each_lead_gets_one_digest_of_their_own_agencies_once_a_day(
 ):
     make_work(review, agency_a, agency_b)
     services.review_evidence(world["evidence"], manager, decision="more_requested", note="Send the audit.")
-    assert "Sent 2 reminder digest(s)" in run()
+    assert "Queued 2 reminder digest(s)" in run()
     by_to = {email.to[0]: email for email in mail.outbox}
     body_a = by_to["lead_a@example.org"].body
     assert "Due soon" in body_a and "Overdue work" in body_a and "Far off" not in body_a and "Done late" not in body_a
@@ -60,7 +64,7 @@ def test_each_lead_gets_one_digest_of_their_own_agencies_once_a_day(
         "returned": 1,
         "requests": 1,
     }
-    assert "Sent 0 reminder digest(s); 2 lead(s) already had today's." in run()
+    assert "Queued 0 reminder digest(s); 2 lead(s) already had today's." in run()
     assert len(mail.outbox) == 2 and ReminderDigest.objects.count() == 2
 
 
@@ -73,20 +77,29 @@ def test_dry_run_prints_and_records_nothing(world, lead_a):
 def test_a_lead_with_nothing_to_do_or_inactive_gets_nothing(lead_a, lead_b, action_a, action_b):
     lead_b.is_active = False
     lead_b.save()
-    assert "Sent 0" in run()
+    assert "Queued 0" in run()
     assert mail.outbox == []
 
 
-def test_a_send_failure_records_nothing_so_the_next_run_retries(world, lead_a, monkeypatch):
+def test_a_send_failure_keeps_the_digest_and_the_worker_sends_it_later(world, lead_a, monkeypatch):
+    """The digest is recorded (one a day) and its email retried by the worker until the mail server answers."""
+
     def fail(*args, **kwargs):
         raise ConnectionRefusedError
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", fail)
-    with pytest.raises(CommandError, match="1 digest"):
-        run()
-    assert ReminderDigest.objects.count() == 0
+    assert "Queued 1" in run()
+    digest = ReminderDigest.objects.get()
+    (result,) = DBTaskResult.objects.all()
+    assert (
+        result.status == "READY" and result.run_after > timezone.now() and "ConnectionRefusedError" in result.traceback
+    )
     monkeypatch.undo()
-    assert "Sent 1" in run()
+    assert "Queued 0" in run() and mail.outbox == []  # the same day: no second digest, the first still waits
+    DBTaskResult.objects.update(run_after=timezone.now())  # the backoff has passed
+    assert run_queued_tasks() == 1
+    (email,) = mail.outbox
+    assert email.to == ["lead_a@example.org"] and email.body == digest.body
 
 
 @pytest.mark.parametrize("days", [-3, 0, 10, 20, 30])

@@ -43,4 +43,6 @@ def _items(user) -> list[tuple[str, str, tuple[str, ...]]]:
         items.append(("board:audit", "Change log", ("board:audit",)))
     if may(user, "board.see_security_log"):
         items.append(("board:security-log", "Security log", ("board:security-log",)))
+    if may(user, "board.manage_tasks"):
+        items.append(("board:failed-tasks", "Failed tasks", ("board:failed-tasks", "board:task-retry")))
     return items

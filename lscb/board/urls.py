@@ -1,9 +1,9 @@
 """The board's pages: the dashboard, the review register and pages, history and the change log,
-plan import and the security log."""
+plan import, the security log and the failed-tasks page."""
 
 from django.urls import path
 
-from lscb.board import history_pages, review_pages, security_log
+from lscb.board import failed_tasks, history_pages, review_pages, security_log
 from lscb.board.dashboard import views as dashboard_views
 from lscb.board.plan_import import views as import_views
 
@@ -29,4 +29,6 @@ urlpatterns = [
     path("actions/<int:pk>/history/", history_pages.ActionHistoryView.as_view(), name="action-history"),
     path("audit/", history_pages.AuditView.as_view(), name="audit"),
     path("audit/security/", security_log.SecurityLogView.as_view(), name="security-log"),
+    path("tasks/failed/", failed_tasks.FailedTaskListView.as_view(), name="failed-tasks"),
+    path("tasks/<str:pk>/retry/", failed_tasks.TaskRetryView.as_view(), name="task-retry"),
 ]

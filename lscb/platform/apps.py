@@ -10,4 +10,9 @@ class PlatformConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
+        from django_tasks.signals import task_finished
+
         from lscb.platform.security import receivers  # noqa: F401  (the security log and session receivers)
+        from lscb.platform.tasks import retry_failed
+
+        task_finished.connect(retry_failed, dispatch_uid="lscb.platform.tasks.retry_failed")

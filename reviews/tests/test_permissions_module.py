@@ -20,6 +20,7 @@ TABLE = [
     ("board.view", None, "1 1 1 1 0"),
     ("board.see_audit", None, "1 1 0 0 0"),
     ("board.see_security_log", None, "1 0 0 0 0"),
+    ("board.manage_tasks", None, "1 0 0 0 0"),
     ("reviews.manage_plan", None, "1 0 0 0 0"),
     ("actions.change_action", "action_a", "1 0 0 0 0"),
     ("actions.change_action", "action_b", "1 0 0 0 0"),

@@ -84,7 +84,7 @@ def test_the_managers_request_and_challenge_pages_are_accessible(demo_board, pag
     fill_date(page, "Reply due by", "31", "1", "2099")
     check(page, "assurance-request-new")
     page.get_by_role("button", name="Send request").click()
-    assert page.get_by_text("Request sent to").is_visible()
+    assert page.get_by_text("is queued and will be sent shortly").is_visible()
     check(page, "assurance-request-detail")
     page.goto("/assurance/requests/")
     check(page, "assurance-requests")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from actions.models import Action, ProgressUpdate
 from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
@@ -206,6 +207,15 @@ BOARD_WIDE = [
     ),
     Case("board:security-log", "200 403 403 403 403 302", "405 403 403 403 403 302"),
     Case("board:audit", "200 200 403 403 403 302", "405 405 403 403 403 302"),
+    Case("board:failed-tasks", "200 403 403 403 403 302", "405 403 403 403 403 302"),
+    Case(
+        "board:task-retry",
+        "405 404 404 404 404 302",
+        "302* 404 404 404 404 302",
+        kwargs=lambda world: {"pk": world.failed_task.pk},
+        wrote=lambda world: DBTaskResult.objects.get(pk=world.failed_task.pk).status == "READY",
+        comment="only the business manager sees background tasks at all",
+    ),
     Case("board:action-history", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=action_a),
     Case("board:review-history", "200 200 200 200 404 302", "405 405 405 405 405 302", kwargs=review_q),
     Case("board:recommendation-history", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=recommendation_a),

@@ -14,7 +14,8 @@ from django.db import connection
 # Every model of these apps, their history tables and many-to-many link tables included.
 # lscb is left out on purpose: it holds the security bookkeeping (SecurityEvent, UserSession),
 # which a refused request is *meant* to write (issue 7: "permission refusals are recorded").
-SNAPSHOT_APPS = ("reviews", "actions", "assurance", "auth")
+# django_tasks_database: the task queue (a refused request must queue nothing, nor retry a failed task).
+SNAPSHOT_APPS = ("reviews", "actions", "assurance", "auth", "django_tasks_database")
 
 
 def snapshot_models() -> list:

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from actions import services as action_services
 from actions.models import Action, ProgressUpdate
@@ -49,6 +50,7 @@ class World:
     event: ChallengeEvent
     challenge: Challenge
     plan_import: PlanImport
+    failed_task: DBTaskResult
 
     def __repr__(self) -> str:  # hypothesis prints its examples: keep the world out of them
         return "<the matrix's world>"
@@ -93,6 +95,20 @@ def _assurance_records(world: dict) -> dict:
     return {"judgement": judgement, "request": request, "event": event, "challenge": challenge}
 
 
+def _failed_task(request: AssuranceRequest) -> DBTaskResult:
+    """A request's email the worker gave up on (the mail server refused every attempt)."""
+    return DBTaskResult.objects.create(
+        task_path="assurance.tasks.send_request_email",
+        args_kwargs={"args": [request.pk], "kwargs": {}},
+        backend_name="default",
+        status="FAILED",
+        worker_ids=["worker"] * 5,
+        finished_at=timezone.now(),
+        exception_class_path="builtins.ConnectionRefusedError",
+        traceback="Traceback (most recent call last):\nConnectionRefusedError: [Errno 111] Connection refused\n",
+    )
+
+
 def build_world(personas: dict, agency_a: Agency, agency_b: Agency, review: Review, action_a, action_b) -> World:
     theme = ThemeFactory(name="Information sharing")
     action_a.recommendation.themes.add(theme)
@@ -109,6 +125,7 @@ def build_world(personas: dict, agency_a: Agency, agency_b: Agency, review: Revi
         review=review, imported_by=personas["manager"], file_name="child-q-plan.csv", sha256="0" * 64, row_count=2
     )
     records = _assurance_records({"personas": personas, "agency_a": agency_a, "action_a": action_a})
+    records["failed_task"] = _failed_task(records["request"])
     return World(
         personas=personas,
         agency_a=agency_a,

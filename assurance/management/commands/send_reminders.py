@@ -2,10 +2,12 @@
 
     python manage.py send_reminders [--dry-run]
 
-Idempotent within a day: each digest sent is recorded (ReminderDigest, unique
-on user and date), so a second run the same day sends nothing again. A lead
-with nothing to report gets no email. --dry-run prints the digests and
-records nothing.
+Idempotent within a day: each digest is recorded (ReminderDigest, unique
+on user and date), so a second run the same day sends nothing again. The
+email itself is sent by the worker once the record is committed
+(assurance.tasks.send_reminder_digest), retried there if the mail server is
+down. A lead with nothing to report gets no email. --dry-run prints the
+digests and records nothing.
 """
 
 import datetime
@@ -19,8 +21,9 @@ from django.utils import timezone
 
 from actions.choices import AMBER_WINDOW_DAYS
 from actions.models import Action
-from assurance import emails
+from assurance import emails, tasks
 from assurance.models import AssuranceRequest, Evidence, ReminderDigest
+from lscb.platform.tasks import enqueue_on_commit
 from reviews import roles
 from reviews.models import Agency
 
@@ -87,12 +90,12 @@ class Command(BaseCommand):
                 sent += self.send(lead, digest, today, dry_run)
             except Exception as exc:  # one lead's mail failure must not stop the others' reminders
                 failed += 1
-                log.exception("Reminder digest to %s failed", lead.email)
-                self.stderr.write(f"Could not send to {lead.email}: {exc!r}")
-        verb = "Would send" if dry_run else "Sent"
+                log.exception("Reminder digest to %s could not be recorded", lead.email)
+                self.stderr.write(f"Could not record the digest to {lead.email}: {exc!r}")
+        verb = "Would send" if dry_run else "Queued"
         self.stdout.write(f"{verb} {sent} reminder digest(s); {skipped} lead(s) already had today's.")
         if failed:
-            raise CommandError(f"{failed} digest(s) could not be sent; they will be retried on the next run.")
+            raise CommandError(f"{failed} digest(s) could not be recorded; they will be retried on the next run.")
 
     def send(self, lead, digest: list[dict], today: datetime.date, dry_run: bool) -> int:
         email = emails.reminder_email(lead, {"sections": digest, "window": AMBER_WINDOW_DAYS})
@@ -105,7 +108,7 @@ class Command(BaseCommand):
                 record = ReminderDigest(user=lead, sent_on=today, email=lead.email, counts=counts, body=email.body)
                 record._history_user = None  # the daily job, not a person
                 record.save()
-                email.send()
+                enqueue_on_commit(tasks.send_reminder_digest, record.pk)
         except IntegrityError:
             return 0  # another run sent today's digest a moment ago
         return 1
