@@ -119,7 +119,11 @@ class RequestDetailView(RequestInScopeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         request = self.assurance_request
-        actions = list(request.actions.select_related("recommendation__review").order_by(*Action._meta.ordering))
+        # Only the actions the viewer may see now: an action moved to another agency leaves its old
+        # agency's lead's view of the request (issue 12, finding 1); the board still sees every one.
+        actions = list(
+            request.actions.for_user(user).select_related("recommendation__review").order_by(*Action._meta.ordering)
+        )
         for action in actions:
             action.href = action_url(action)
         manager = may(user, "assurance.judge", request)
