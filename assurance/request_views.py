@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -29,10 +29,15 @@ class RequestListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListVie
     context_object_name = "assurance_requests"
 
     def get_queryset(self):
+        user = self.request.user
         queryset = (
-            AssuranceRequest.objects.for_user(self.request.user)
+            AssuranceRequest.objects.for_user(user)
             .select_related("agency", "sent_by")
-            .annotate(action_count=Count("actions", distinct=True), last_chased=Max("chases__chased_on"))
+            .annotate(
+                # The actions the viewer may see now: not those moved to another agency since (finding 1).
+                action_count=Count("actions", filter=Q(actions__in=Action.objects.for_user(user)), distinct=True),
+                last_chased=Max("chases__chased_on"),
+            )
             .order_by("-sent_on", "-pk")
         )
         self.filterset = AssuranceRequestFilter(self.request.GET, queryset=queryset, request=self.request)

@@ -99,3 +99,11 @@ def test_evidence_b_sends_does_not_answer_a_request(moved, lead_b):
     request = moved["request"]
     request.refresh_from_db()
     assert request.response_received_on is None and "Briefing register" not in request.response_note
+
+
+def test_a_leads_request_list_no_longer_counts_the_moved_action(client, moved, lead_a, manager):
+    url = reverse("assurance:requests")
+    [shown] = client_for(client, lead_a).get(url).context["assurance_requests"]
+    assert shown.action_count == 0
+    [shown] = client_for(client, manager).get(url).context["assurance_requests"]
+    assert shown.action_count == 1
