@@ -6,12 +6,13 @@ from django.utils import timezone
 from actions.choices import REASON_REQUIRED, ActionStatus
 from actions.models import Action, ProgressUpdate
 from lscb.platform.forms import DateField
+from lscb.platform.limits import BoundedTextMixin, Limit
 from lscb.platform.locking import SeenMarkerMixin
 from reviews.forms import DATE_HINT, sized
 from reviews.models import Agency
 
 
-class ActionForm(SeenMarkerMixin, forms.ModelForm):
+class ActionForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.all(),
         required=False,
@@ -30,7 +31,7 @@ class ActionForm(SeenMarkerMixin, forms.ModelForm):
         }
 
 
-class StatusForm(SeenMarkerMixin, forms.Form):
+class StatusForm(BoundedTextMixin, SeenMarkerMixin, forms.Form):
     status = forms.ChoiceField(
         choices=ActionStatus.choices,
         widget=forms.RadioSelect,
@@ -48,8 +49,9 @@ class StatusForm(SeenMarkerMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the action's history as the reason for this change. Up to 100 characters.",
-        max_length=100,
     )
+    # The note becomes the history row's change reason, a 100-character column (django-simple-history).
+    text_limits = {"status_reason": Action.TEXT_LIMITS["status_reason"], "note": Limit(100, "The note")}
 
     def clean(self):
         cleaned = super().clean()
@@ -60,7 +62,7 @@ class StatusForm(SeenMarkerMixin, forms.Form):
         return cleaned
 
 
-class ProgressForm(forms.ModelForm):
+class ProgressForm(BoundedTextMixin, forms.ModelForm):
     class Meta:
         model = ProgressUpdate
         fields = ["written_on", "text"]

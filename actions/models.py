@@ -18,6 +18,7 @@ from actions.choices import (
     Rag,
 )
 from lscb.platform.history_records import HistoricalRecords
+from lscb.platform.limits import Limit
 from lscb.platform.values import short_date
 from reviews.models import Agency, Recommendation, Review, ScopedQuerySet
 
@@ -117,6 +118,13 @@ class Action(models.Model):
     history = HistoricalRecords(excluded_fields=["review"])
 
     objects = ActionQuerySet.as_manager()
+    TEXT_LIMITS = {
+        "description": Limit(5_000, "The action"),
+        "lead_officer": Limit(200, "The lead officer"),
+        "status_reason": Limit(2_000, "The reason"),
+        "progress": Limit(10_000, "Progress"),  # the newest progress update, copied
+        "assurance_statement": Limit(5_000, "The assurance to the board"),  # the newest judgement's, copied
+    }
 
     class Meta:
         ordering = ["recommendation__review", "recommendation__sort_key", "pk"]
@@ -170,6 +178,7 @@ class ProgressUpdate(models.Model):
     history = HistoricalRecords()
 
     objects = ProgressUpdateQuerySet.as_manager()
+    TEXT_LIMITS = {"text": Limit(10_000, "Progress")}
 
     class Meta:
         ordering = ["-written_on", "-created_at", "-pk"]

@@ -12,6 +12,7 @@ from assurance.models import (
     EvidenceFile,
     ReminderDigest,
 )
+from lscb.platform.limits import BoundedTextAdminMixin
 
 
 class EvidenceFileInline(admin.TabularInline):
@@ -23,7 +24,7 @@ class EvidenceFileInline(admin.TabularInline):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(BoundedTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "action", "review_state", "uploaded_by", "uploaded_at", "withdrawn"]
     list_filter = ["review_state", "withdrawn"]
     list_select_related = ["action__recommendation", "uploaded_by"]
@@ -57,19 +58,19 @@ class EvidenceDownloadAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssuranceJudgement)
-class AssuranceJudgementAdmin(SimpleHistoryAdmin):
+class AssuranceJudgementAdmin(BoundedTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["action", "level", "judged_on", "recorded_by"]
     list_filter = ["level"]
     raw_id_fields = ["action"]
 
 
-class ChaseInline(admin.TabularInline):
+class ChaseInline(BoundedTextAdminMixin, admin.TabularInline):
     model = Chase
     extra = 0
 
 
 @admin.register(AssuranceRequest)
-class AssuranceRequestAdmin(SimpleHistoryAdmin):
+class AssuranceRequestAdmin(BoundedTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["subject", "agency", "sent_on", "due_on", "response_received_on"]
     list_filter = ["agency"]
     raw_id_fields = ["actions"]
@@ -77,25 +78,25 @@ class AssuranceRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Chase)
-class ChaseAdmin(SimpleHistoryAdmin):
+class ChaseAdmin(BoundedTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["request", "chased_on", "method", "chased_by"]
 
 
-class ChallengeInline(admin.StackedInline):
+class ChallengeInline(BoundedTextAdminMixin, admin.StackedInline):
     model = Challenge
     extra = 0
     raw_id_fields = ["action"]
 
 
 @admin.register(ChallengeEvent)
-class ChallengeEventAdmin(SimpleHistoryAdmin):
+class ChallengeEventAdmin(BoundedTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "held_on", "chair"]
     filter_horizontal = ["agencies_invited", "agencies_attending"]
     inlines = [ChallengeInline]
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(SimpleHistoryAdmin):
+class ChallengeAdmin(BoundedTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["action", "event"]
     raw_id_fields = ["action"]
 

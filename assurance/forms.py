@@ -8,8 +8,9 @@ from django.utils import timezone
 from actions.choices import AssuranceLevel
 from actions.models import Action
 from assurance import uploads
-from assurance.models import AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
+from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
 from lscb.platform.forms import DateField
+from lscb.platform.limits import BoundedTextMixin
 from lscb.platform.locking import SeenMarkerMixin
 from reviews.forms import ModelMultipleChoiceField
 from reviews.models import Agency
@@ -41,7 +42,7 @@ class MultipleFileField(forms.FileField):
         return [f for f in files if f]
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(BoundedTextMixin, forms.ModelForm):
     files = MultipleFileField(
         required=False,
         label="Files (optional)",
@@ -92,7 +93,7 @@ class EvidenceForm(forms.ModelForm):
         return checked
 
 
-class EvidenceReviewForm(SeenMarkerMixin, forms.Form):
+class EvidenceReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
         widget=forms.RadioSelect,
@@ -108,6 +109,7 @@ class EvidenceReviewForm(SeenMarkerMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Required when you ask for more: say what the board still needs to see.",
     )
+    text_limits = {"note": Evidence.TEXT_LIMITS["review_note"]}
 
     def clean(self):
         data = super().clean()
@@ -116,7 +118,7 @@ class EvidenceReviewForm(SeenMarkerMixin, forms.Form):
         return data
 
 
-class JudgementForm(forms.Form):
+class JudgementForm(BoundedTextMixin, forms.Form):
     level = forms.ChoiceField(
         label="Assurance level",
         choices=AssuranceLevel.choices,
@@ -129,6 +131,7 @@ class JudgementForm(forms.Form):
         help_text="For example, “The board has been assured that supervision audits now take place monthly.”",
         error_messages={"required": "Enter the board's assurance statement."},
     )
+    text_limits = {"statement": AssuranceJudgement.TEXT_LIMITS["statement"]}
     judged_on = DateField(
         label="Date of the judgement",
         initial=timezone.localdate,
@@ -148,7 +151,7 @@ class RequestAgencyForm(forms.Form):
     )
 
 
-class AssuranceRequestForm(forms.ModelForm):
+class AssuranceRequestForm(BoundedTextMixin, forms.ModelForm):
     actions = ModelMultipleChoiceField(
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -196,7 +199,7 @@ def action_label(action: Action) -> str:
     return f"{review.subject}, {action.recommendation.number}: {action.description[:90]}"
 
 
-class ChaseForm(forms.ModelForm):
+class ChaseForm(BoundedTextMixin, forms.ModelForm):
     email_leads = forms.BooleanField(
         label="Also email this reminder to the agency's leads", required=False, initial=True
     )
@@ -216,7 +219,7 @@ class ChaseForm(forms.ModelForm):
         return _not_future(self.cleaned_data.get("chased_on"), "The date chased")
 
 
-class ChallengeEventForm(SeenMarkerMixin, forms.ModelForm):
+class ChallengeEventForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
     class Meta:
         model = ChallengeEvent
         fields = ["title", "held_on", "chair", "agencies_invited", "agencies_attending", "notes"]
@@ -246,7 +249,7 @@ class ChallengeEventForm(SeenMarkerMixin, forms.ModelForm):
         return data
 
 
-class ChallengeForm(SeenMarkerMixin, forms.ModelForm):
+class ChallengeForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
     class Meta:
         model = Challenge
         fields = ["action", "challenge", "response", "outcome"]

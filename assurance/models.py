@@ -11,6 +11,7 @@ from django.utils import timezone
 from actions.choices import AssuranceLevel
 from actions.models import Action
 from lscb.platform.history_records import HistoricalRecords
+from lscb.platform.limits import Limit
 from lscb.platform.values import short_date
 from reviews import roles
 from reviews.models import Agency, ScopedQuerySet
@@ -60,6 +61,11 @@ class Evidence(models.Model):
     history = HistoricalRecords()
 
     objects = EvidenceQuerySet.as_manager()
+    TEXT_LIMITS = {
+        "title": Limit(300, "The title"),
+        "narrative": Limit(10_000, "What the evidence shows"),
+        "review_note": Limit(2_000, "The note to the agency"),
+    }
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -144,6 +150,7 @@ class AssuranceJudgement(models.Model):
     history = HistoricalRecords()
 
     objects = AssuranceJudgementQuerySet.as_manager()
+    TEXT_LIMITS = {"statement": Limit(5_000, "The assurance to the board")}
 
     class Meta:
         ordering = ["-judged_on", "-recorded_at", "-pk"]
@@ -185,6 +192,11 @@ class AssuranceRequest(models.Model):
     history = HistoricalRecords(m2m_fields=[actions])
 
     objects = AssuranceRequestQuerySet.as_manager()
+    TEXT_LIMITS = {
+        "subject": Limit(300, "The subject"),
+        "message": Limit(10_000, "The message"),
+        "response_note": Limit(10_000, "The response"),
+    }
 
     class Meta:
         ordering = ["-sent_on", "-pk"]
@@ -228,6 +240,7 @@ class Chase(models.Model):
     history = HistoricalRecords()
 
     objects = ChaseQuerySet.as_manager()
+    TEXT_LIMITS = {"note": Limit(2_000, "The note")}
 
     class Meta:
         ordering = ["-chased_on", "-pk"]
@@ -256,6 +269,11 @@ class ChallengeEvent(models.Model):
     history = HistoricalRecords(m2m_fields=[agencies_invited, agencies_attending])
 
     objects = ChallengeEventQuerySet.as_manager()
+    TEXT_LIMITS = {
+        "title": Limit(300, "The title"),
+        "chair": Limit(200, "The chair's name"),
+        "notes": Limit(10_000, "The notes"),
+    }
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -281,6 +299,11 @@ class Challenge(models.Model):
     history = HistoricalRecords()
 
     objects = ChallengeQuerySet.as_manager()
+    TEXT_LIMITS = {
+        "challenge": Limit(5_000, "The challenge"),
+        "response": Limit(5_000, "The agency's response"),
+        "outcome": Limit(5_000, "The outcome"),
+    }
 
     class Meta:
         ordering = ["event", "pk"]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -31,10 +31,15 @@ class RequestListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPagin
     filterset_class = AssuranceRequestFilter
 
     def get_scoped_queryset(self):
+        user = self.request.user
         return (
-            AssuranceRequest.objects.for_user(self.request.user)
+            AssuranceRequest.objects.for_user(user)
             .select_related("agency", "sent_by")
-            .annotate(action_count=Count("actions", distinct=True), last_chased=Max("chases__chased_on"))
+            .annotate(
+                # The actions the viewer may see now: not those moved to another agency since (finding 1).
+                action_count=Count("actions", filter=Q(actions__in=Action.objects.for_user(user)), distinct=True),
+                last_chased=Max("chases__chased_on"),
+            )
             .order_by("-sent_on", "-pk")
         )
 
@@ -119,7 +124,11 @@ class RequestDetailView(RequestInScopeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         request = self.assurance_request
-        actions = list(request.actions.select_related("recommendation__review").order_by(*Action._meta.ordering))
+        # Only the actions the viewer may see now: an action moved to another agency leaves its old
+        # agency's lead's view of the request (issue 12, finding 1); the board still sees every one.
+        actions = list(
+            request.actions.for_user(user).select_related("recommendation__review").order_by(*Action._meta.ordering)
+        )
         for action in actions:
             action.href = action_url(action)
         manager = may(user, "assurance.judge", request)

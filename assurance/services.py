@@ -102,9 +102,11 @@ def _delete_files(names: list[str]) -> None:
 
 
 def _mark_requests_answered(action: Action, evidence: Evidence, user) -> None:
+    """Evidence answers the open requests addressed to the action's agency: a request to the agency the
+    action has moved from is that agency's, and must not record another agency's evidence."""
     today = timezone.localdate()
     requests = AssuranceRequest.objects.select_for_update().filter(
-        actions=action, response_received_on__isnull=True, sent_on__lte=today
+        actions=action, agency=action.agency_id, response_received_on__isnull=True, sent_on__lte=today
     )
     for request in requests:
         request.response_received_on = today

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from lscb.platform.limits import BoundedTextAdminMixin
 from reviews.models import Agency, PlanImport, Recommendation, Review, Theme
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(BoundedTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "sector", "active"]
     list_filter = ["sector", "active"]
     search_fields = ["name", "short_name"]
@@ -13,12 +14,12 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(BoundedTextAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(BoundedTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "reference", "subject", "status", "published_on"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "reference", "subject", "slug"]
@@ -26,7 +27,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(BoundedTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "review", "agency", "source"]
     list_filter = ["review", "agency", "source"]
     search_fields = ["number", "text"]

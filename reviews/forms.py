@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from lscb.platform.forms import DateField
+from lscb.platform.limits import BoundedTextMixin
 from lscb.platform.locking import SeenMarkerMixin
 from reviews.models import Agency, Recommendation, Review, Theme
 
@@ -41,7 +42,7 @@ class ModelMultipleChoiceField(IdsWithinDatabaseIntegersMixin, forms.ModelMultip
     pass
 
 
-class ReviewForm(SeenMarkerMixin, forms.ModelForm):
+class ReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
     class Meta:
         model = Review
         fields = [
@@ -93,7 +94,7 @@ class ReviewForm(SeenMarkerMixin, forms.ModelForm):
         return cleaned
 
 
-class RecommendationForm(SeenMarkerMixin, forms.ModelForm):
+class RecommendationForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.all(),
         required=False,

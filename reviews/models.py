@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from lscb.platform.history_records import HistoricalRecords
+from lscb.platform.limits import Limit
 from reviews import roles
 
 _DIGITS = re.compile(r"(\d+)")
@@ -71,6 +72,7 @@ class Agency(models.Model):
     history = HistoricalRecords(m2m_fields=[leads])
 
     objects = AgencyQuerySet.as_manager()
+    TEXT_LIMITS = {"name": Limit(200, "The agency's name"), "short_name": Limit(50, "The short name")}
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +88,8 @@ class Theme(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    TEXT_LIMITS = {"name": Limit(200, "The theme's name"), "description": Limit(2_000, "The description")}
 
     class Meta:
         ordering = ["name"]
@@ -145,6 +149,15 @@ class Review(models.Model):
     history = HistoricalRecords()
 
     objects = ReviewQuerySet.as_manager()
+    TEXT_LIMITS = {
+        "reference": Limit(50, "The reference"),
+        "slug": Limit(80, "The web address name"),
+        "subject": Limit(100, "The subject pseudonym"),
+        "title": Limit(300, "The title"),
+        "author": Limit(200, "The author's name"),
+        "subgroup": Limit(200, "The subgroup"),
+        "summary": Limit(10_000, "The summary"),
+    }
 
     class Meta:
         ordering = ["-commissioned_on", "title"]
@@ -191,6 +204,8 @@ class Recommendation(models.Model):
     history = HistoricalRecords(m2m_fields=[themes])
 
     objects = RecommendationQuerySet.as_manager()
+    # The import copies a recommendation's text into an action left without one: Action's bound is no smaller.
+    TEXT_LIMITS = {"number": Limit(20, "The recommendation number"), "text": Limit(5_000, "The recommendation")}
 
     class Meta:
         ordering = ["review", "sort_key"]

@@ -19,6 +19,7 @@ rendered, which a cached copy keeps: the data has not changed since then.
 
 import datetime
 import hashlib
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,10 +228,37 @@ def plan_html(document: PlanDocument) -> str:
     return render_to_string("actions/plan.html", {"plan": document})
 
 
+class PdfBudgetExceeded(Exception):
+    """A print over its page or time budget: refused with a message in words, and no file is made."""
+
+
+def pdf_budget() -> tuple[int, float]:
+    """(most pages, most seconds of layout) a print may take: settings LSCB_PDF_MAX_PAGES, LSCB_PDF_MAX_SECONDS."""
+    return getattr(settings, "LSCB_PDF_MAX_PAGES", 3_000), getattr(settings, "LSCB_PDF_MAX_SECONDS", 600)
+
+
 def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint on our HTML, reading the stylesheet and fonts from disk only, at low CPU priority."""
-    document = HTML(string=html, base_url=PDF_DIR.as_uri() + "/", url_fetcher=LocalFilesOnly())
-    return run_at_low_priority(document.write_pdf)
+    """WeasyPrint on our HTML, reading the stylesheet and fonts from disk only, at low CPU priority, within
+    its budget. Layout runs first; WeasyPrint cannot be stopped inside it, so the page count and the time it
+    took are checked between layout and writing, and a print over either raises PdfBudgetExceeded."""
+    max_pages, max_seconds = pdf_budget()
+
+    def render() -> bytes:
+        started = time.monotonic()
+        document = HTML(string=html, base_url=PDF_DIR.as_uri() + "/", url_fetcher=LocalFilesOnly()).render()
+        if len(document.pages) > max_pages:
+            raise PdfBudgetExceeded(
+                f"The document would have {len(document.pages):,} pages; a print may have at most {max_pages:,}. "
+                "Print fewer actions: narrow the filter, or print one agency's extract."
+            )
+        if time.monotonic() - started > max_seconds:
+            raise PdfBudgetExceeded(
+                f"The document took more than {max_seconds:,} seconds to lay out, the most a print may take. "
+                "Print fewer actions: narrow the filter, or print one agency's extract."
+            )
+        return document.write_pdf()
+
+    return run_at_low_priority(render)
 
 
 def render_actions_plan(actions, *, title: str, subject: str, generated_by, **extra) -> bytes:

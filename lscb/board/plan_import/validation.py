@@ -12,16 +12,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actions.choices import REASON_REQUIRED, ActionStatus, AssuranceLevel
+from actions.models import Action
 from lscb.board.plan_import.problems import PlanFileError, PlanProblem
 from lscb.board.plan_import.reading import Cell, Sheet, normalise_header
+from lscb.platform.limits import Limit
 from lscb.platform.values import short_date
+from reviews.models import Agency, Recommendation, Theme
 
 REQUIRED_COLUMNS = ("agency", "number", "recommendation")
 OPTIONAL_COLUMNS = ("action", "lead", "due_date", "status", "progress", "assurance", "assurance_level", "themes")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
-MAX_NUMBER_CHARS = 20
-MAX_NAME_CHARS = 200
+# The same bound per column as the form that edits the field, so an imported plan never holds what a
+# form would refuse (README "Limits"). The `assurance` column is the judgement's statement, copied to the action.
+COLUMN_LIMITS: dict[str, Limit] = {
+    "agency": Agency.TEXT_LIMITS["name"],
+    "number": Recommendation.TEXT_LIMITS["number"],
+    "recommendation": Recommendation.TEXT_LIMITS["text"],
+    "action": Action.TEXT_LIMITS["description"],
+    "lead": Action.TEXT_LIMITS["lead_officer"],
+    "progress": Action.TEXT_LIMITS["progress"],
+    "assurance": Action.TEXT_LIMITS["assurance_statement"],
+    "themes": Theme.TEXT_LIMITS["name"],
+}
 DATE_FORMS = "31/03/2026, 31.03.2026 or 2026-03-31"
 _UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", re.ASCII)
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$", re.ASCII)
@@ -138,8 +151,8 @@ def _read_row(row: int, cells: dict[str, Cell], recommendations: dict[str, PlanR
         return [PlanProblem(message, row, "number")]
     if not number:
         return [PlanProblem("the recommendation number is missing", row, "number")]
-    if len(number) > MAX_NUMBER_CHARS:
-        return [PlanProblem(f"a recommendation number has at most {MAX_NUMBER_CHARS} characters", row, "number")]
+    if too_long := _too_long(number, row, "number"):
+        return too_long
     recommendation = recommendations.get(number_key(number))
     if recommendation is None:
         recommendation, problems = _first_row(row, number, cells)
@@ -162,11 +175,12 @@ def _first_row(row: int, number: str, cells: dict[str, Cell]) -> tuple[PlanRecom
     if not agency:
         message = f"the agency is missing on the first row of recommendation {number}"
         problems.append(PlanProblem(message, row, "agency"))
-    elif len(agency) > MAX_NAME_CHARS:
-        problems.append(PlanProblem(f"an agency name has at most {MAX_NAME_CHARS} characters", row, "agency"))
+    else:
+        problems += _too_long(agency, row, "agency")
     if not text:
         message = f"the recommendation is missing on the first row of recommendation {number}"
         problems.append(PlanProblem(message, row, "recommendation"))
+    problems += _too_long(text, row, "recommendation")
     themes = [] if "themes" in cells else None
     return PlanRecommendation(number.strip(), row, agency, text, themes), problems
 
@@ -179,10 +193,7 @@ def _later_row(row: int, cells: dict[str, Cell], recommendation: PlanRecommendat
             f"{recommendation.number}: leave it blank or repeat it exactly"
         )
         return [PlanProblem(message, row, "recommendation")]
-    agency = _text(cells["agency"])
-    if len(agency) > MAX_NAME_CHARS:
-        return [PlanProblem(f"an agency name has at most {MAX_NAME_CHARS} characters", row, "agency")]
-    return []
+    return _too_long(_text(cells["agency"]), row, "agency")
 
 
 def _read_action(
@@ -190,6 +201,7 @@ def _read_action(
 ) -> tuple[PlanAction | None, list[PlanProblem]]:
     description = _text(cells.get("action", "")) or recommendation.text
     values, problems = _action_values(row, cells)
+    problems += _too_long(_text(cells.get("action", "")), row, "action")  # a blank cell takes the recommendation's
     if not description:
         return None, problems
     for earlier in recommendation.actions:
@@ -205,14 +217,15 @@ def _action_values(row: int, cells: dict[str, Cell]) -> tuple[dict[str, Any], li
     problems: list[PlanProblem] = []
     if "lead" in cells:
         values["lead_officer"] = _text(cells["lead"])
-        if len(values["lead_officer"]) > MAX_NAME_CHARS:
-            problems.append(PlanProblem(f"a lead has at most {MAX_NAME_CHARS} characters", row, "lead"))
+        problems += _too_long(values["lead_officer"], row, "lead")
     if "due_date" in cells:
         values["due_date"] = _date(cells["due_date"], row, problems)
     if "progress" in cells:
         values["progress"] = _text(cells["progress"])
+        problems += _too_long(values["progress"], row, "progress")
     if "assurance" in cells:
         values["assurance_statement"] = _text(cells["assurance"])
+        problems += _too_long(values["assurance_statement"], row, "assurance")
     if "assurance_level" in cells:
         level = _choice(cells["assurance_level"], ASSURANCE_LEVELS, AssuranceLevel, row, "assurance_level", problems)
         values["assurance_level"] = level or AssuranceLevel.AWAITING
@@ -225,6 +238,8 @@ def _action_values(row: int, cells: dict[str, Cell]) -> tuple[dict[str, Any], li
                 label = ActionStatus(status).label
                 message = f'an action that is "{label}" needs a reason: write it in the progress column'
                 problems.append(PlanProblem(message, row, "progress"))
+            else:
+                problems += _too_long(values["status_reason"], row, "progress", Action.TEXT_LIMITS["status_reason"])
     return values, problems
 
 
@@ -236,12 +251,23 @@ def _read_themes(row: int, cells: dict[str, Cell], recommendation: PlanRecommend
     known = {name.casefold() for name in recommendation.themes}
     for name in _text(cells.get("themes", "")).split(";"):
         name = " ".join(name.split())
-        if len(name) > MAX_NAME_CHARS:
-            problems.append(PlanProblem(f"a theme name has at most {MAX_NAME_CHARS} characters", row, "themes"))
+        if too_long := _too_long(name, row, "themes"):
+            problems += too_long
         elif name and name.casefold() not in known:
             known.add(name.casefold())
             recommendation.themes.append(name)
     return problems
+
+
+def _too_long(text: str, row: int, column: str, limit: Limit | None = None) -> list[PlanProblem]:
+    """The form's bound for the column, in the form's words, with the cell's length."""
+    limit = limit or COLUMN_LIMITS[column]
+    if not limit.exceeded_by(text):
+        return []
+    message = f"{limit.message()}; this cell has {len(text):,}"
+    if limit is not COLUMN_LIMITS[column]:
+        message += ' (the progress cell is the reason of an action that is "On hold" or "Not accepted")'
+    return [PlanProblem(message, row, column)]
 
 
 def _text(value: Cell) -> str:

@@ -1,0 +1,30 @@
+"""Issue 12, findings 2 and 3: each PDF render has a page and a time budget, refused in words when exceeded."""
+
+import pytest
+
+from actions import plan as plan_pdf
+
+TWO_PAGES = '<p style="break-after: page">Child Q action plan</p><p>Page two</p>'
+
+
+def test_a_print_over_its_page_budget_is_refused_in_words(settings):
+    settings.LSCB_PDF_MAX_PAGES = 1
+    with pytest.raises(plan_pdf.PdfBudgetExceeded) as refusal:
+        plan_pdf.html_to_pdf(TWO_PAGES)
+    assert str(refusal.value).startswith("The document would have 2 pages; a print may have at most 1.")
+
+
+def test_a_print_over_its_time_budget_is_refused_in_words(settings):
+    settings.LSCB_PDF_MAX_SECONDS = 0
+    with pytest.raises(plan_pdf.PdfBudgetExceeded) as refusal:
+        plan_pdf.html_to_pdf(TWO_PAGES)
+    assert "took more than 0 seconds to lay out" in str(refusal.value)
+
+
+def test_a_print_within_its_budget_is_made(settings):
+    settings.LSCB_PDF_MAX_PAGES = 2
+    assert plan_pdf.html_to_pdf(TWO_PAGES).startswith(b"%PDF")
+
+
+def test_the_default_budget_allows_a_long_plan():
+    assert plan_pdf.pdf_budget() == (3_000, 600)
