@@ -15,6 +15,7 @@ from django.utils import timezone
 from actions.models import Action
 from assurance import emails
 from assurance.models import Chase
+from conftest import print_when_ready
 from lscb.board.tests.plan_import_support import DATA, SAMPLE_NAME
 from lscb.platform.diff import display_user
 from lscb.platform.locking import StaleEdit, check_history_marker, latest_history_id
@@ -139,7 +140,7 @@ def test_printed_plan_of_an_imported_review(client, manager, action_a):
     PlanImport.objects.create(review=action_a.recommendation.review, file_name="child-q.csv", sha256="0" * 64)
     _change_without_a_user(action_a)
     client.force_login(manager)
-    response = client.get(reverse("actions:plan-pdf", args=[action_a.recommendation.review.slug]))
+    response = print_when_ready(client, reverse("actions:plan-pdf", args=[action_a.recommendation.review.slug]))
     assert response.status_code == 200
 
 
