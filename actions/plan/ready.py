@@ -165,4 +165,5 @@ def queue_for_generations(names) -> None:
         review_ids = frozenset(int(name.split(":")[1]) for name in names if name.startswith("review:"))
         if not review_ids:
             return
-    transaction.on_commit(lambda: _queue_reviews(review_ids))
+    # robust: a queue that cannot be written must not fail the change; the next print queues its own.
+    transaction.on_commit(lambda: _queue_reviews(review_ids), robust=True)
