@@ -114,6 +114,12 @@ def _two_factor_off_unless_marked(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_ready_plans(settings, tmp_path):
+    """Each test's ready plans (actions/plan/ready.py) in its own folder, as its cache is its own."""
+    settings.READY_PLANS_ROOT = tmp_path / "ready-plans"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Test databases reuse primary keys after each rollback, so a plan or dashboard cached in one
     test (keyed on history ids) could match another test's key: every test starts with an empty cache."""
@@ -122,3 +128,26 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def run_queued_tasks() -> int:
+    """Run the tasks queued in the database, as the worker (`manage.py db_worker`) would; how many ran."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    ran = 0
+    for queued in DBTaskResult.objects.filter(status=TaskResultStatus.READY).order_by("enqueued_at"):
+        queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
+        queued.delete()
+        ran += 1
+    return ran
+
+
+def print_when_ready(client, url: str):
+    """GET a print (a plan, an export): when it answers "being prepared" (202), run the worker's
+    queued tasks and ask again, as the page's own refresh would."""
+    response = client.get(url)
+    if response.status_code == 202:
+        assert run_queued_tasks() >= 1, "a print being prepared must have queued its task"
+        response = client.get(url)
+    return response

@@ -197,3 +197,30 @@ def keep_review_in_step(sender, instance, **kwargs) -> None:
         Action.objects.filter(recommendation=instance).exclude(review_id=instance.review_id).update(
             review_id=instance.review_id
         )
+
+
+class ListExport(models.Model):
+    """A PDF of the filtered action list, printed by the worker for the person who asked (DESIGN.md §13).
+
+    It keeps the list's validated filter (its query string) and the requester: the task re-runs that
+    filter over the requester's scope, and only the requester may see the progress page or download it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    query = models.TextField(blank=True, help_text="The action list's filter, as its query string.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Action list PDF {self.pk} ({self.get_status_display()})"

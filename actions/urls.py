@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions import views
+from actions import export_views, views
 from actions.plan import views as plan_views
 
 app_name = "actions"
@@ -12,5 +12,7 @@ urlpatterns = [
     path("actions/<int:pk>/edit/", views.ActionEditView.as_view(), name="edit"),
     path("actions/<int:pk>/status/", views.ActionStatusView.as_view(), name="status"),
     path("actions/<int:pk>/progress/new/", views.ProgressCreateView.as_view(), name="progress"),
+    path("actions/exports/<int:pk>/", export_views.export_progress, name="export"),
+    path("actions/exports/<int:pk>/download/", export_views.export_download, name="export-download"),
     path("reviews/<slug:slug>/plan.pdf", plan_views.printed_plan, name="plan-pdf"),
 ]

@@ -5,9 +5,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView
 
-from actions import exports, scope, services
+from actions import exports, list_exports, scope, services
 from actions.choices import RAG_MEANING, Rag
 from actions.filters import SORT_CHOICES, SORTS, ActionFilterSet
 from actions.forms import ActionForm, ProgressForm, StatusForm
@@ -64,11 +65,14 @@ class ActionListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView
         if not filterset.is_valid():
             self.object_list = filterset.queryset.none()
             return self.render_to_response(self.get_context_data(), status=400)
+        if kind == "pdf":  # printed by the worker: the requester watches its page (DESIGN.md §13)
+            export = list_exports.request_export(self.request.user, self.request.GET)
+            return HttpResponseRedirect(reverse("actions:export", args=[export.pk]), status=303)
         return exports.FORMATS[kind](self.get_queryset(), self.request.user)
 
     def get_base_queryset(self) -> QuerySet:
         """The user's scope first, then what every row shows: the list and its exports share this."""
-        return Action.objects.for_user(self.request.user).select_related("recommendation__review", "agency")
+        return list_exports.list_actions(self.request.user)
 
     def get_filterset(self) -> ActionFilterSet:
         if not hasattr(self, "filterset"):

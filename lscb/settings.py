@@ -151,6 +151,9 @@ WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.exists()
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 # No URL pattern serves this prefix: files go out only through evidence download views.
 MEDIA_URL = "/media/"
+# Plans the worker printed before anyone asked (actions/plan/ready.py): OFFICIAL-SENSITIVE like the
+# evidence, served only by the permission-checked plan view.
+READY_PLANS_ROOT = MEDIA_ROOT / "plans"
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 

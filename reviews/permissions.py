@@ -72,6 +72,11 @@ def leads_the_evidences_agency(user, evidence) -> bool:
 
 
 @rules.predicate
+def requested_the_export(user, export) -> bool:
+    return export is not None and user.is_authenticated and export.requester_id == user.pk
+
+
+@rules.predicate
 def uploaded_the_evidence(user, evidence) -> bool:
     return evidence is not None and evidence.uploaded_by_id == user.pk
 
@@ -101,6 +106,8 @@ PERMISSIONS = {
     # Object: an agency (its extract) or None (the whole plan). A lead prints only their agencies' extract.
     "actions.print_plan": sees_whole_board | leads_the_agency,
     "assurance.see_lead_home": is_agency_lead,
+    # Object: a PDF export of the action list (actions.ListExport): only whoever asked for it.
+    "actions.download_list_export": requested_the_export,
     "assurance.upload_evidence": is_manager | leads_the_actions_agency,
     "assurance.download_evidence": sees_whole_board | leads_the_evidences_agency,
     # The manager, or the lead who uploaded it, while the board has not accepted it.

@@ -154,6 +154,8 @@ def _agency_a_kwargs(world: World) -> dict[str, dict]:
             "assurance:challenge-raise": world.event.pk,
             "assurance:challenge-update": world.event.pk,
             "board:task-retry": str(world.failed_task.pk),
+            "actions:export": world.export.pk,
+            "actions:export-download": world.export.pk,
         },
         "recommendation": {"pk": rec.pk, "recommendation_pk": rec.pk},
         "cpk": {"cpk": world.challenge.pk},

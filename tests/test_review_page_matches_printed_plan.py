@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from actions.tests.test_plan import pdf_text
-from conftest import client_for
+from conftest import client_for, print_when_ready
 from tests.factories import ActionFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,9 @@ def page_text(client, user, review) -> str:
 
 def test_a_cross_agency_action_has_the_same_heading_on_the_page_and_in_the_plan(client, manager, cross_agency_review):
     page = page_text(client, manager, cross_agency_review)
-    printed, _ = pdf_text(client.get(reverse("actions:plan-pdf", args=[cross_agency_review.slug])).content)
+    printed, _ = pdf_text(
+        print_when_ready(client, reverse("actions:plan-pdf", args=[cross_agency_review.slug])).content
+    )
     assert heading_of(printed, CROSS) == "2. Agency B (Police)"
     assert heading_of(page, CROSS) == heading_of(printed, CROSS)
     assert heading_of(page, "Social care to send the plan.") == heading_of(printed, "Social care to send the plan.")
@@ -71,5 +73,5 @@ def test_a_recommendation_without_actions_is_still_listed_under_its_agency(clien
 def test_a_lead_sees_the_heading_their_extract_prints(client, lead_b, agency_b, cross_agency_review):
     page = page_text(client, lead_b, cross_agency_review)
     url = reverse("actions:plan-pdf", args=[cross_agency_review.slug]) + f"?agency={agency_b.pk}"
-    printed, _ = pdf_text(client.get(url).content)
+    printed, _ = pdf_text(print_when_ready(client, url).content)
     assert heading_of(page, CROSS) == heading_of(printed, CROSS) == "2. Agency B (Police)"

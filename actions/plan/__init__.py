@@ -4,7 +4,9 @@
 recommendation-number order; `render_actions_plan()` prints such a queryset
 (the filtered action list's PDF export uses it); `cached_plan()` and
 `render_agency_extract()` print a review's whole plan or one agency's extract
-and never render the same unchanged plan twice.
+and never render the same unchanged plan twice. The plan view serves the files
+the worker printed before anyone asked (actions.plan.ready); `cached_plan()`
+remains for the extract an assurance request's sender prints for themselves.
 
 The cache key holds the layout (a digest of this code, the template and the
 stylesheet, read once at start-up), the review, the agency, the generations of

@@ -1,15 +1,17 @@
-"""The printed action plan of a review, and one agency's extract (DESIGN.md §5)."""
+"""The printed action plan of a review, and one agency's extract (DESIGN.md §5, §13)."""
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from actions import plan as plan_pdf
 from actions import scope
+from actions.plan import ready
 from lscb.platform.permissions import permission_required
 from reviews.models import Agency
+
+REFRESH_SECONDS = 2
 
 
 def plan_in_scope(request, slug: str):
@@ -29,14 +31,27 @@ def printed_plan(request, review_and_agency, slug: str):
     """The printed action plan (DESIGN.md §5); `?agency=<id>` gives one agency's extract.
 
     Out of scope (review or agency) answers 404; a lead asking for the whole
-    plan, which they may not print, answers 403.
+    plan, which they may not print, answers 403. The worker prints plans after
+    each change (actions.plan.ready); a print not ready yet is queued and this
+    answers 202 with a page that says so and reloads itself, holding no worker.
     """
     review, agency = review_and_agency
-    pdf = plan_pdf.cached_plan(review, agency, request.user)
-    if pdf is None:
+    found = ready.lookup(review, agency)
+    if not found.found and ready.queue_plan(review, agency):
+        found = ready.lookup(review, agency)  # an immediate backend has printed it already
+    if found.empty:
         raise Http404("This agency has no actions in this review.")
-    response = HttpResponse(pdf, content_type="application/pdf")
+    if found.pdf is None:
+        return preparing(request, f"{review.subject} action plan" + (f": extract for {agency.name}" if agency else ""))
+    response = HttpResponse(found.pdf, content_type="application/pdf")
     name = f"{review.slug}-action-plan{'-' + slugify(agency.short_name or agency.name) if agency else ''}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def preparing(request, what: str):
+    """The page a print not ready yet answers: 202, reloading every few seconds (no script: CSP is 'self')."""
+    response = render(request, "actions/preparing.html", {"what": what, "refresh_seconds": REFRESH_SECONDS}, status=202)
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -9,7 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.choices import ActionStatus
-from conftest import client_for
+from actions.models import ListExport
+from conftest import client_for, run_queued_tasks
 from tests.factories import ActionFactory, RecommendationFactory
 
 LIST = reverse("actions:list")
@@ -130,14 +131,56 @@ def test_csv_export_query_count_does_not_grow_with_rows(
     assert len(rows) == n + 1
 
 
-def test_pdf_export_prints_exactly_the_filtered_rows(client, manager, board):
+def pdf_export(client, url: str, capture) -> tuple:
+    """Ask for a PDF export as the list's link does; the worker prints it; follow the page to the download."""
+    with capture(execute=True):
+        asked = client.get(url)
+    assert asked.status_code == 303
+    page = asked["Location"]
+    waiting = client.get(page)
+    assert waiting.status_code == 202 and "Your PDF is being prepared" in waiting.content.decode()
+    assert run_queued_tasks() == 1
+    ready = client.get(page)
+    assert ready.status_code == 200 and "Your PDF is ready" in ready.content.decode()
+    download = page + "download/"
+    assert download in ready.content.decode()
+    return page, client.get(download)
+
+
+def test_pdf_export_prints_exactly_the_filtered_rows(client, manager, board, django_capture_on_commit_callbacks):
     from pypdf import PdfReader
 
-    response = client_for(client, manager).get(f"{LIST}?status=in_progress&export=pdf")
+    client_for(client, manager)
+    _, response = pdf_export(client, f"{LIST}?status=in_progress&export=pdf&page=2", django_capture_on_commit_callbacks)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert ListExport.objects.get().query == "status=in_progress"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for n in range(1, 4):
         assert f"A action {n}" in text
     assert "B action" not in text and "HYPERLINK" not in text
     assert "OFFICIAL-SENSITIVE" in text
+
+
+def test_a_leads_pdf_export_holds_only_their_agencys_rows_and_is_theirs_alone(
+    client, lead_a, lead_b, manager, board, django_capture_on_commit_callbacks
+):
+    from pypdf import PdfReader
+
+    page, response = pdf_export(client_for(client, lead_a), f"{LIST}?export=pdf", django_capture_on_commit_callbacks)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "A action 1" in text and "B action" not in text and "Summary of 3 actions" in text
+    for other in (lead_b, manager):
+        client_for(client, other)
+        assert client.get(page).status_code == 404
+        assert client.get(page + "download/").status_code == 404
+
+
+def test_the_pdf_export_request_prints_nothing_itself(client, manager, board, monkeypatch):
+    """The request only records the export: the worker prints it (three at once took the service down)."""
+    from actions import plan
+
+    monkeypatch.setattr(plan, "html_to_pdf", lambda html: pytest.fail("printed inside the request"))
+    response = client_for(client, manager).get(f"{LIST}?export=pdf")
+    assert response.status_code == 303 and ListExport.objects.get().status == ListExport.Status.QUEUED
+    assert client.get(response["Location"] + "download/")["Location"] == response["Location"]

@@ -13,7 +13,7 @@ from actions import plan as plan_pdf
 from actions.choices import ActionStatus, AssuranceLevel
 from actions.models import Action
 from assurance.services import record_judgement
-from conftest import client_for
+from conftest import client_for, print_when_ready, run_queued_tasks
 from reviews.models import Recommendation
 from tests.factories import ActionFactory, AgencyFactory, RecommendationFactory, ThemeFactory
 
@@ -75,7 +75,7 @@ def plan_review(review, agency_a, agency_b):
 
 def test_plan_prints_every_recommendation_in_order_under_its_agency(client, chair, plan_review, settings):
     settings.BOARD_NAME = "Southport Safeguarding Children Partnership"
-    response = client_for(client, chair).get("/reviews/child-q/plan.pdf")
+    response = print_when_ready(client_for(client, chair), "/reviews/child-q/plan.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text, pages = pdf_text(response.content)
     expected = [
@@ -99,7 +99,9 @@ def test_plan_prints_every_recommendation_in_order_under_its_agency(client, chai
     assert "Page 1 of" in pages[0] and f"Page {len(pages)} of {len(pages)}" in pages[-1]
     for page in pages:
         assert "OFFICIAL-SENSITIVE" in page and "Southport Safeguarding Children Partnership" in page
-        assert "Child Q action plan" in page and "Generated" in page and "by Priya" in page
+        # Printed by the worker before anyone asked: the footer names the board, not a person (DESIGN.md §13).
+        assert "Child Q action plan" in page and "Generated" in page
+        assert "by Southport Safeguarding Children Partnership" in page and "Priya" not in page
     assert "Summary of 7 actions" in pages[0] and "Awaiting assurance 5" in " ".join(pages[0].split())
     assert "No. Recommendation Action taken / progress Lead and due date Status (RAG) Assurance to the board" in text
 
@@ -108,14 +110,14 @@ def test_the_header_row_repeats_on_every_page_of_a_long_plan(client, manager, re
     for n in range(1, 41):
         rec = RecommendationFactory(review=review, agency=agency_a, number=f"1.{n}", text=f"Recommendation {n}. " * 8)
         ActionFactory(recommendation=rec, progress="Progress was made. " * 12)
-    _, pages = pdf_text(client_for(client, manager).get("/reviews/child-q/plan.pdf").content)
+    _, pages = pdf_text(print_when_ready(client_for(client, manager), "/reviews/child-q/plan.pdf").content)
     assert len(pages) > 3
     for page in pages[1:]:
         assert "Action taken / progress" in page and "Assurance to the board" in page
 
 
 def test_agency_extract_contains_only_that_agencys_rows(client, lead_a, agency_a, plan_review):
-    response = client_for(client, lead_a).get(f"/reviews/child-q/plan.pdf?agency={agency_a.pk}")
+    response = print_when_ready(client_for(client, lead_a), f"/reviews/child-q/plan.pdf?agency={agency_a.pk}")
     assert response.status_code == 200
     text, _ = pdf_text(response.content)
     assert "extract for Agency A" in text.replace("Extract", "extract")
@@ -166,7 +168,8 @@ def test_plan_permissions_for_every_persona(client, personas, agency_a, plan_rev
     }[which]
     url = "/reviews/child-q/plan.pdf" + (f"?agency={agency_a.pk}" if which == "extract_a" else "")
     history = (Action.history.count(), Recommendation.history.count())
-    response = getattr(client_for(client, personas[persona]), method)(url)
+    signed_in = client_for(client, personas[persona])
+    response = print_when_ready(signed_in, url) if method == "get" else signed_in.post(url)
     if persona == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     elif method == "post":
@@ -179,7 +182,7 @@ def test_plan_permissions_for_every_persona(client, personas, agency_a, plan_rev
 
 
 def test_lead_cannot_fetch_another_agencys_extract(client, lead_b, agency_a, plan_review):
-    response = client_for(client, lead_b).get(f"/reviews/child-q/plan.pdf?agency={agency_a.pk}")
+    response = print_when_ready(client_for(client, lead_b), f"/reviews/child-q/plan.pdf?agency={agency_a.pk}")
     assert response.status_code == 404
 
 
@@ -189,7 +192,7 @@ def test_lead_cannot_fetch_another_agencys_extract(client, lead_b, agency_a, pla
     [("abc", 400), ("999999", 404), ("-1", 400), ("²", 400), ("١", 400), ("9" * 30, 404)],
 )
 def test_a_bad_agency_parameter_is_refused_clearly(client, manager, plan_review, value, status):
-    response = client_for(client, manager).get(f"/reviews/child-q/plan.pdf?agency={value}")
+    response = print_when_ready(client_for(client, manager), f"/reviews/child-q/plan.pdf?agency={value}")
     assert response.status_code == status
     if status == 400:
         assert b"agency must be given by its number" in response.content
@@ -197,31 +200,35 @@ def test_a_bad_agency_parameter_is_refused_clearly(client, manager, plan_review,
 
 def test_an_agency_with_no_actions_in_the_review_has_no_extract(client, manager, plan_review):
     other = AgencyFactory(name="Cafcass")
-    assert client_for(client, manager).get(f"/reviews/child-q/plan.pdf?agency={other.pk}").status_code == 404
+    assert (
+        print_when_ready(client_for(client, manager), f"/reviews/child-q/plan.pdf?agency={other.pk}").status_code == 404
+    )
 
 
 def test_unknown_review_is_404(client, manager):
-    assert client_for(client, manager).get("/reviews/nope/plan.pdf").status_code == 404
+    assert print_when_ready(client_for(client, manager), "/reviews/nope/plan.pdf").status_code == 404
 
 
 def test_plan_view_query_count_is_pinned(client, manager, plan_review, django_assert_num_queries, renders):
     client_for(client, manager)
-    # session, user, roles; review; the generations of the review and the agencies (one query); the plan's actions.
+    # Not ready: session, user, roles; review; the generations of the review and the agencies (one query);
+    # the print queued for the worker.
     with django_assert_num_queries(6):
-        client.get("/reviews/child-q/plan.pdf")
-    # Cached: the same minus the actions.
+        assert client.get("/reviews/child-q/plan.pdf").status_code == 202
+    assert run_queued_tasks() == 1 and len(renders) == 1
+    # Ready: the same minus the queueing; the file is read from disk.
     with django_assert_num_queries(5):
-        client.get("/reviews/child-q/plan.pdf")
+        assert client.get("/reviews/child-q/plan.pdf").status_code == 200
     assert len(renders) == 1
 
 
 def test_an_unchanged_plan_is_rendered_once_and_a_change_renders_it_again(client, manager, plan_review, renders):
     client_for(client, manager)
-    first = client.get("/reviews/child-q/plan.pdf").content
-    assert client.get("/reviews/child-q/plan.pdf").content == first and len(renders) == 1
+    first = print_when_ready(client, "/reviews/child-q/plan.pdf").content
+    assert print_when_ready(client, "/reviews/child-q/plan.pdf").content == first and len(renders) == 1
 
     def changed() -> str:
-        content = client.get("/reviews/child-q/plan.pdf").content
+        content = print_when_ready(client, "/reviews/child-q/plan.pdf").content
         return pdf_text(content)[0]
 
     action = Action.objects.get(description="Send the letter.")
@@ -249,52 +256,56 @@ def test_an_unchanged_plan_is_rendered_once_and_a_change_renders_it_again(client
 
 def test_moving_an_action_to_another_review_refreshes_the_plan(client, manager, plan_review, agency_a, renders):
     client_for(client, manager)
-    client.get("/reviews/child-q/plan.pdf")
+    print_when_ready(client, "/reviews/child-q/plan.pdf")
     action = Action.objects.get(description="Send the letter.")
     action.recommendation = RecommendationFactory(agency=agency_a, number="7.1")
     action.save()
-    assert "Send the letter." not in pdf_text(client.get("/reviews/child-q/plan.pdf").content)[0]
+    assert "Send the letter." not in pdf_text(print_when_ready(client, "/reviews/child-q/plan.pdf").content)[0]
     assert len(renders) == 2
 
 
 def test_a_bulk_write_renders_the_plan_again(client, manager, plan_review, renders):
     """bulk_update_with_history saves no model and sends no post_save: its history rows still tell the cache."""
     client_for(client, manager)
-    assert "Letter sent" not in pdf_text(client.get("/reviews/child-q/plan.pdf").content)[0]
+    assert "Letter sent" not in pdf_text(print_when_ready(client, "/reviews/child-q/plan.pdf").content)[0]
     letter = Action.objects.get(description="Send the letter.")
     letter.progress = "Letter sent on 1 March."
     bulk_update_with_history([letter], Action, ["progress"])
-    assert "Letter sent on 1 March." in pdf_text(client.get("/reviews/child-q/plan.pdf").content)[0]
+    assert "Letter sent on 1 March." in pdf_text(print_when_ready(client, "/reviews/child-q/plan.pdf").content)[0]
     assert len(renders) == 2
 
 
 def test_a_change_outside_the_plan_keeps_it_cached(client, manager, plan_review, agency_a, renders):
     """Another review's action, or a theme (not printed), leaves this review's plan as it was."""
     client_for(client, manager)
-    first = client.get("/reviews/child-q/plan.pdf").content
+    first = print_when_ready(client, "/reviews/child-q/plan.pdf").content
     elsewhere = ActionFactory(recommendation=RecommendationFactory(agency=agency_a, number="7.1"))
     elsewhere.status = ActionStatus.COMPLETED
     elsewhere.save()
     ThemeFactory(name="Neglect")
-    assert client.get("/reviews/child-q/plan.pdf").content == first and len(renders) == 1
+    assert print_when_ready(client, "/reviews/child-q/plan.pdf").content == first and len(renders) == 1
 
 
 def test_a_rolled_back_change_keeps_the_cached_plan(client, manager, plan_review, renders):
     client_for(client, manager)
-    first = client.get("/reviews/child-q/plan.pdf").content
+    first = print_when_ready(client, "/reviews/child-q/plan.pdf").content
     with pytest.raises(RuntimeError), transaction.atomic():
         letter = Action.objects.get(description="Send the letter.")
         letter.progress = "Never sent."
         letter.save()
         raise RuntimeError("the change fails")
-    assert client.get("/reviews/child-q/plan.pdf").content == first and len(renders) == 1
+    assert print_when_ready(client, "/reviews/child-q/plan.pdf").content == first and len(renders) == 1
 
 
-def test_the_footer_names_whoever_generated_it_even_when_cached(client, manager, chair, plan_review, renders):
-    by_manager = client_for(client, manager).get("/reviews/child-q/plan.pdf").content
-    by_chair = client_for(client, chair).get("/reviews/child-q/plan.pdf").content
-    assert "by Morgan" in pdf_text(by_manager)[0] and "by Priya" in pdf_text(by_chair)[0]
-    assert len(renders) == 2
+def test_the_ready_plan_names_the_board_and_serves_everyone_from_one_print(
+    client, manager, chair, plan_review, renders, settings
+):
+    """Printed by the worker before anyone asked, one file serves everyone who may see it (DESIGN.md §13)."""
+    settings.BOARD_NAME = "Southport Safeguarding Children Partnership"
+    by_manager = print_when_ready(client_for(client, manager), "/reviews/child-q/plan.pdf").content
+    by_chair = print_when_ready(client_for(client, chair), "/reviews/child-q/plan.pdf").content
+    assert by_manager == by_chair and "by Southport Safeguarding Children Partnership" in pdf_text(by_chair)[0]
+    assert "Morgan" not in pdf_text(by_chair)[0] and len(renders) == 1
 
 
 def test_a_new_day_renders_again_because_rag_depends_on_the_date(manager, plan_review, renders, monkeypatch):

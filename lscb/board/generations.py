@@ -20,6 +20,7 @@ Other records (evidence, progress updates, requests) feed no cached page.
 from django.db.models import Model
 
 from actions.models import Action
+from actions.plan import ready
 from assurance.models import AssuranceJudgement
 from lscb.platform import generations
 from lscb.platform.history_records import history_rows_created
@@ -72,7 +73,9 @@ def current_reviews(model: type[Model], instances: list) -> list[int]:
 def bump_for_history(sender, rows, instances, **kwargs) -> None:
     model = sender.instance_type if hasattr(sender, "instance_type") else None
     if model is not None:
-        generations.bump(names_for(model, rows, instances))
+        names = names_for(model, rows, instances)
+        generations.bump(names)
+        ready.queue_for_generations(names)
 
 
 def connect() -> None:

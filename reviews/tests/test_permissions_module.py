@@ -7,6 +7,7 @@ decisions themselves, which the views, the templates' {% may %} and the navigati
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from actions.models import ListExport
 from assurance.models import Evidence
 from lscb.platform.permissions import may
 from reviews import permissions
@@ -40,6 +41,8 @@ TABLE = [
     ("assurance.withdraw_evidence", "withdrawn_evidence_a", "0 0 0 0 0"),
     ("assurance.judge", "action_a", "1 0 0 0 0"),
     ("assurance.judge", "action_b", "1 0 0 0 0"),
+    ("actions.download_list_export", "export_of_lead_a", "0 0 1 0 0"),
+    ("actions.download_list_export", None, "0 0 0 0 0"),
 ]
 
 
@@ -58,6 +61,7 @@ def objects(action_a, action_b, agency_a, agency_b, lead_a, lead_b):
         "evidence_b": evidence(action_b, lead_b),
         "accepted_evidence_a": evidence(action_a, lead_a, review_state=Evidence.ReviewState.ACCEPTED),
         "withdrawn_evidence_a": evidence(action_a, lead_a, withdrawn=True),
+        "export_of_lead_a": ListExport.objects.create(requester=lead_a),
     }
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from actions.models import Action
+from conftest import run_queued_tasks
 from lscb.board.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import SCREENSHOTS, axe_violations, screenshot, sign_in
 
@@ -55,6 +56,7 @@ def test_chair_narrows_the_dashboard_to_one_review_and_prints_its_plan(demo_boar
     screenshot(page, "dashboard-child-b")
     assert axe_violations(page) == []
 
+    run_queued_tasks()  # the worker prints the plans the demo's changes queued (DESIGN.md §13)
     with page.expect_download() as download_info:
         page.evaluate(
             "url => { const a = document.createElement('a'); a.href = url; a.download = ''; a.click(); }",

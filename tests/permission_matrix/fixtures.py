@@ -4,6 +4,7 @@ Named with `name=` so that test parameters do not shadow the imported functions.
 
 import pytest
 
+from actions.plan.ready import print_review
 from tests.permission_matrix.world import World, build_world
 
 
@@ -17,5 +18,8 @@ def media_root_fixture(settings, tmp_path):
 
 @pytest.fixture(name="board")
 def board_fixture(personas, agency_a, agency_b, review, action_a, action_b, media_root) -> World:
-    """The board of tests/permission_matrix/world.py."""
-    return build_world(personas, agency_a, agency_b, review, action_a, action_b)
+    """The board of tests/permission_matrix/world.py, its plans printed by the worker as after any change
+    (actions/plan/ready.py), so that a print allowed answers the PDF and writes nothing."""
+    world = build_world(personas, agency_a, agency_b, review, action_a, action_b)
+    print_review.call(world.review.pk)
+    return world

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, ListExport, ProgressUpdate
 from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
 from assurance.tests import samples
 from lscb.board.tests.plan_import_support import SAMPLE_CSV
@@ -303,7 +303,26 @@ ACTIONS = [
             variant=f" ?export={kind}",
             comment="exactly the rows the list shows: a lead's export holds only their agency's actions",
         )
-        for kind in ("csv", "xlsx", "pdf")
+        for kind in ("csv", "xlsx")
+    ],
+    Case(
+        "actions:list",
+        "303* 303* 303* 303* 303* 302",
+        "405 405 405 405 405 302",
+        query=lambda world: "export=pdf",
+        variant=" ?export=pdf",
+        wrote=lambda world: ListExport.objects.exclude(pk=world.export.pk).exists(),
+        comment="records the export for the worker to print (DESIGN.md §13) and sends the requester to its page",
+    ),
+    # A PDF export of the list is its requester's alone (agency A's lead's here): 404 to anyone else.
+    *[
+        Case(
+            name,
+            "404 404 200 404 404 302",
+            "405 405 405 405 405 302",
+            kwargs=lambda world: {"pk": world.export.pk},
+        )
+        for name in ("actions:export", "actions:export-download")
     ],
     Case(
         "actions:create",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from actions import services as action_services
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, ListExport, ProgressUpdate
 from assurance import services as assurance_services
 from assurance import uploads
 from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, ChallengeEvent, Evidence, EvidenceFile
@@ -51,6 +51,7 @@ class World:
     challenge: Challenge
     plan_import: PlanImport
     failed_task: DBTaskResult
+    export: ListExport  # agency A's lead's PDF of the action list, ready
 
     def __repr__(self) -> str:  # hypothesis prints its examples: keep the world out of them
         return "<the matrix's world>"
@@ -142,5 +143,8 @@ def build_world(personas: dict, agency_a: Agency, agency_b: Agency, review: Revi
         file_a=evidence_a.files.get(),
         file_b=evidence_b.files.get(),
         plan_import=plan_import,
+        export=ListExport.objects.create(
+            requester=personas["lead_a"], status=ListExport.Status.READY, rows=1, pdf=b"%PDF-1.7 lead A's list"
+        ),
         **records,
     )

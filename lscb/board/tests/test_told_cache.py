@@ -13,7 +13,7 @@ from simple_history.utils import bulk_update_with_history
 
 from actions.choices import ActionStatus
 from actions.models import Action
-from conftest import client_for
+from conftest import client_for, print_when_ready
 from lscb.board.dashboard import figures as dashboard
 from lscb.board.tests.plan_import_support import DATA, SAMPLE_NAME
 from tests.factories import ReviewFactory
@@ -30,7 +30,7 @@ def awaiting(client) -> int:
 
 
 def plan_text(client, slug: str) -> str:
-    content = client.get(f"/reviews/{slug}/plan.pdf").content
+    content = print_when_ready(client, f"/reviews/{slug}/plan.pdf").content
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
 
 

@@ -1,0 +1,71 @@
+"""PDF exports of the action list, printed by the worker (DESIGN.md §13).
+
+A PDF of thousands of actions takes tens of seconds to print: in a request it
+held a web worker that long, and three at once took the service down. The
+list's `?export=pdf` now records a ListExport (the validated filter's query
+string and the requester) and queues `print_list_export`; the requester
+watches a page that reloads itself until the PDF is ready, then downloads it.
+The task re-runs the same FilterSet over the requester's own scope, so the PDF
+holds exactly the rows the list showed them. Nobody else may see the export
+(404: the fetch is scoped to the requester). CSV and XLSX stay streamed.
+"""
+
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+
+from actions import plan
+from actions.filters import ActionFilterSet
+from actions.models import Action, ListExport
+from lscb.platform.tasks import enqueue_on_commit, task
+
+# Not part of the filter: which export, which page of the list.
+NOT_FILTERS = ("export", "page")
+
+
+def filter_query(data: QueryDict) -> str:
+    """The list's filter as a query string, without the export's own parameters."""
+    kept = data.copy()
+    for name in NOT_FILTERS:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
+def list_actions(user):
+    """The action list's base queryset: the user's scope first, then what every row shows."""
+    return Action.objects.for_user(user).select_related("recommendation__review", "agency")
+
+
+def filtered_actions(user, query: str):
+    """The rows the list shows `user` for this filter (none when the filter is no longer valid)."""
+    request = HttpRequest()
+    request.user = user
+    request.GET = QueryDict(query)
+    filterset = ActionFilterSet(request.GET, queryset=list_actions(user), request=request)
+    return filterset.qs if filterset.is_valid() else Action.objects.none()
+
+
+def request_export(user, data: QueryDict) -> ListExport:
+    """Record the export and queue its print once the record is committed."""
+    export = ListExport.objects.create(requester=user, query=filter_query(data))
+    enqueue_on_commit(print_list_export, export.pk)
+    return export
+
+
+@task()
+def print_list_export(export_id: int) -> int:
+    """The worker prints the export as its requester would see it; the number of rows printed."""
+    export = ListExport.objects.select_related("requester").filter(pk=export_id).first()
+    if export is None or export.status != ListExport.Status.QUEUED:
+        return 0
+    try:
+        actions = filtered_actions(export.requester, export.query)
+        export.pdf = plan.render_action_list(actions, export.requester)
+        export.rows = actions.count()
+        export.status = ListExport.Status.READY
+    except Exception:
+        export.status = ListExport.Status.FAILED
+        raise  # the failed task, with its error, is listed for the business manager
+    finally:
+        export.finished_at = timezone.now()
+        export.save(update_fields=["pdf", "rows", "status", "finished_at"])
+    return export.rows
