@@ -99,14 +99,18 @@ def evidence_upload(vu: VirtualUser, rng) -> None:
     vu.browser.post("evidence upload (POST)", path, fields, files=[("files", "audit.pdf", pdf)])
 
 
+# A print answers the ready file (200) or "being prepared" (202) while the worker renders it (DESIGN.md §13).
+PDF_ANSWERS = (200, 202)
+
+
 def plan_pdf(vu: VirtualUser, rng) -> None:
     """The whole plan; an agency lead prints their own agency's extract (DESIGN.md §4)."""
     if vu.user.agency_ids:
         agency = rng.choice(vu.user.agency_ids)
         slug = rng.choice(vu.slugs_by_agency[agency])
-        vu.browser.request(PDF_PAGE, "GET", f"/reviews/{slug}/plan.pdf?agency={agency}")
+        vu.browser.request(PDF_PAGE, "GET", f"/reviews/{slug}/plan.pdf?agency={agency}", expect=PDF_ANSWERS)
     else:
-        vu.browser.request(PDF_PAGE, "GET", f"/reviews/{rng.choice(vu.slugs)}/plan.pdf")
+        vu.browser.request(PDF_PAGE, "GET", f"/reviews/{rng.choice(vu.slugs)}/plan.pdf", expect=PDF_ANSWERS)
 
 
 def healthz(vu: VirtualUser, rng) -> None:
@@ -192,7 +196,7 @@ def run(world: World, users: int, seconds: float, think: tuple[float, float], pd
         raise SystemExit("sign-in failed; see the server log above")
     manager = next(vu for vu in vus if vu.user.role == "Business manager")
     probe_status, _ = manager.browser.request("probe", "GET", f"/reviews/{world.review_slugs[0]}/plan.pdf")
-    pdf_available = probe_status == 200
+    pdf_available = probe_status in PDF_ANSWERS
     recorder = Recorder()
     for vu in vus:
         vu.browser.recorder = recorder
@@ -208,9 +212,18 @@ def run(world: World, users: int, seconds: float, think: tuple[float, float], pd
     print(f"\n{world.counts['actions']} actions; gunicorn 4 workers; {users} users; {seconds:.0f} s")
     rows = report(recorder.samples, seconds, PAGES)
     print(machine.summary())
+    print(print_answers(recorder.samples))
     if not pdf_available:
         print(f"{PDF_PAGE}: not measured (/reviews/<slug>/plan.pdf answered {probe_status}: not built yet)")
     verdict(rows)
+
+
+def print_answers(samples: list) -> str:
+    """How often a print found its file ready (200) and how often it was being prepared (202)."""
+    statuses = [sample.status for sample in samples if sample.page == PDF_PAGE]
+    ready, preparing = statuses.count(200), statuses.count(202)
+    other = len(statuses) - ready - preparing
+    return f"{PDF_PAGE}: {ready} ready (200), {preparing} being prepared (202), {other} other"
 
 
 def verdict(rows: dict) -> None:

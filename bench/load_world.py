@@ -215,7 +215,8 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with deploy/gunicorn.conf.py, 4 workers, on a free loopback port, in production settings.
+    """gunicorn with deploy/gunicorn.conf.py, 4 workers, on a free loopback port, in production settings,
+    and the task worker (`manage.py db_worker`) beside it in the same environment.
 
     DEBUG off, a random secret key, two-factor sign-in required (the production default), and the
     workers sharing one file cache (deploy/tracker.env.example). HTTPS is off only because TLS ends
@@ -243,10 +244,18 @@ class Server:
             "--access-logfile", self.access_log, "--access-logformat", "%(p)s %(m)s %(U)s %(s)s %(M)s",
         ]  # fmt: skip
         self.process: subprocess.Popen | None = None
+        # The task worker (prints, exports, mail: README "Background work"), as `make run` starts it.
+        self.worker_command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--queue-name", "*"]
+        self.worker_log = os.path.join(folder, "worker.log")
+        self.worker: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> None:
         with open(self.server_log, "ab") as log:
             self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.worker_log, "ab") as log:
+            self.worker = subprocess.Popen(
+                self.worker_command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -281,19 +290,29 @@ class Server:
 
     def cpu_groups(self) -> dict:
         """For MachineWatch: the CPU of gunicorn's workers and of PostgreSQL's backends for this database."""
-        return {"gunicorn workers": self.worker_pids, "PostgreSQL backends": self.postgres_backends}
+        return {
+            "gunicorn workers": self.worker_pids,
+            "task worker": lambda: [self.worker.pid] if self.worker and self.worker.poll() is None else [],
+            "PostgreSQL backends": self.postgres_backends,
+        }
 
     def log_tail(self, lines: int = 30) -> str:
         text = Path(self.server_log).read_text(errors="replace") if os.path.exists(self.server_log) else ""
         return "\n".join(text.splitlines()[-lines:])
 
+    def worker_log_tail(self, lines: int = 30) -> str:
+        text = Path(self.worker_log).read_text(errors="replace") if os.path.exists(self.worker_log) else ""
+        return "\n".join(text.splitlines()[-lines:])
+
     def stop(self) -> None:
-        """SIGTERM to the master (it stops its own workers); SIGKILL to the master only if it hangs."""
-        if not self.process or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        """The task worker, then gunicorn: SIGTERM to each (gunicorn's master stops its own workers); SIGKILL
+        only to a process that hangs."""
+        for process in (self.worker, self.process):
+            if not process or process.poll() is not None:
+                continue
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -60,7 +60,8 @@ class Browser:
         self.token = ""
 
     def request(self, page: str, method: str, path: str, *, fields=None, files=None, expect=200):
-        """One request; returns (status, body). Records it as `page`, ok when the status is `expect`."""
+        """One request; returns (status, body). Records it as `page`, ok when the status is `expect` (or one of
+        them, a tuple)."""
         body, headers = b"", {"Host": f"{HOST}:{self.port}", "Connection": "close"}
         if fields is not None or files:
             body, content_type = encode_form(fields or {}, files)
@@ -79,7 +80,7 @@ class Browser:
             pass
         finally:
             connection.close()
-        self.recorder.add(Sample(page, started, time.monotonic(), status, status == expect))
+        self.recorder.add(Sample(page, started, time.monotonic(), status, status in expected(expect)))
         found = TOKEN.search(data)
         if found:
             self.token = found.group(1).decode()
@@ -97,6 +98,10 @@ class Browser:
     def post(self, page: str, path: str, fields: dict, files=None, expect=302):
         return self.request(page, "POST", path, fields={**fields, "csrfmiddlewaretoken": self.token}, files=files,
                             expect=expect)  # fmt: skip
+
+
+def expected(expect) -> tuple:
+    return expect if isinstance(expect, tuple) else (expect,)
 
 
 def encode_form(fields: dict, files: list | None) -> tuple[bytes, str]:
