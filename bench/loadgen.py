@@ -58,6 +58,7 @@ class Browser:
         self.port, self.recorder = port, recorder
         self.cookies: dict[str, str] = {}
         self.token = ""
+        self.location = ""  # the Location of the last answer that had one (a redirect)
 
     def request(self, page: str, method: str, path: str, *, fields=None, files=None, expect=200):
         """One request; returns (status, body). Records it as `page`, ok when the status is `expect` (or one of
@@ -75,6 +76,7 @@ class Browser:
             response = connection.getresponse()
             data = response.read()
             status = response.status
+            self.location = response.headers.get("Location") or self.location
             self.keep_cookies(response.headers.get_all("Set-Cookie") or [])
         except (OSError, http.client.HTTPException):
             pass
