@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from board import PASSWORD  # noqa: E402
 from load_world import LoadUser, Server, World, create_world, minimal_pdf  # noqa: E402
-from loadgen import Browser, MachineWatch, Recorder, report, run_users, sign_in  # noqa: E402
+from loadgen import Browser, MachineWatch, Recorder, percentile, report, run_users, sign_in  # noqa: E402
 
 GOAL_P95_MS = 500
 PDF_PAGE = "plan PDF"
@@ -220,10 +220,16 @@ def run(world: World, users: int, seconds: float, think: tuple[float, float], pd
 
 def print_answers(samples: list) -> str:
     """How often a print found its file ready (200) and how often it was being prepared (202)."""
-    statuses = [sample.status for sample in samples if sample.page == PDF_PAGE]
-    ready, preparing = statuses.count(200), statuses.count(202)
-    other = len(statuses) - ready - preparing
-    return f"{PDF_PAGE}: {ready} ready (200), {preparing} being prepared (202), {other} other"
+    prints = [sample for sample in samples if sample.page == PDF_PAGE]
+    ready = [sample.ms for sample in prints if sample.status == 200]
+    preparing = [sample.ms for sample in prints if sample.status == 202]
+
+    def p95(values: list[float]) -> str:
+        return f"p95 {percentile(values, 0.95):.0f} ms" if values else "none"
+
+    other = len(prints) - len(ready) - len(preparing)
+    return (f"{PDF_PAGE}: {len(ready)} ready (200, {p95(ready)}), {len(preparing)} being prepared "
+            f"(202, {p95(preparing)}), {other} other")  # fmt: skip
 
 
 def verdict(rows: dict) -> None:
