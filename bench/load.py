@@ -3,7 +3,7 @@
 Creates a throwaway database (`lscb_load`) on the PostgreSQL server, migrates it and seeds a
 fictional board of 20,000 actions with history, progress updates and evidence files (in a
 temporary MEDIA_ROOT), and one user per virtual user with a verified authenticator. Starts
-gunicorn (deploy/gunicorn.conf.py, 4 workers) in production settings: DEBUG off, a random secret
+gunicorn (deploy/gunicorn.conf.py, 4 workers) and the task worker in production settings: DEBUG off, a random secret
 key, two-factor sign-in required. Each virtual user signs in through the sign-in page and its
 two-factor step, then for the run's length repeats: a page picked from the mix below, then a
 think time. Prints requests per second and p50/p95/p99 per page, and removes the database, the
@@ -12,7 +12,8 @@ files and the server afterwards, whatever happens.
     python bench/load.py                       # 50 users for 2 minutes (about 4 minutes in all)
     python bench/load.py --users 20 --seconds 30 --think 0.5,1.5
 
-Goal: no errors, p95 under 500 ms on every page but the printed plan (PDF).
+Goal: no errors, p95 under 500 ms on every page but the printed plan (PDF). A print answers its
+ready file (200) or "being prepared" (202); both are answers, counted apart.
 """
 
 import argparse
