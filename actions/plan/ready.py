@@ -10,7 +10,8 @@ The files live under READY_PLANS_ROOT (MEDIA_ROOT/plans)/<review id>/, named by 
 they print (the layout, the generations, the board's name and marking, today's
 date), so every process sees them and a stale one is never served. They are
 OFFICIAL-SENSITIVE: never under static, served only by the permission-checked
-plan view. An agency with no actions in the review gets an ".empty" marker.
+plan view. An agency with no actions in the review gets an ".empty" marker; a document over its page
+or time budget (actions.plan.html_to_pdf) a ".refused" one holding the reason.
 
 The footer of a ready plan names the board, not a person: it was printed
 before anyone asked, and one file serves everyone who may see it.
@@ -46,10 +47,11 @@ class Ready:
 
     pdf: bytes | None = None
     empty: bool = False
+    refused: str = ""  # why the print was refused (over its page or time budget), in words
 
     @property
     def found(self) -> bool:
-        return self.pdf is not None or self.empty
+        return self.pdf is not None or self.empty or bool(self.refused)
 
 
 def folder(review_id: int) -> Path:
@@ -75,6 +77,10 @@ def lookup(review: Review, agency: Agency | None) -> Ready:
     stem = folder(review.pk) / _stem(review, getattr(agency, "pk", None))
     try:
         return Ready(pdf=stem.with_suffix(".pdf").read_bytes())
+    except FileNotFoundError:
+        pass
+    try:
+        return Ready(refused=stem.with_suffix(".refused").read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Ready(empty=stem.with_suffix(".empty").exists())
 
@@ -104,7 +110,11 @@ def print_document(review: Review, agency: Agency | None) -> bool:
         _store(review.pk, stem, ".empty", b"")
         return True
     document.generated_by = settings.BOARD_NAME
-    _store(review.pk, stem, ".pdf", plans.html_to_pdf(plans.plan_html(document)))
+    try:
+        _store(review.pk, stem, ".pdf", plans.html_to_pdf(plans.plan_html(document)))
+    except plans.PdfBudgetExceeded as refusal:
+        # Kept beside the files, so a print says why at once instead of "being prepared" for ever.
+        _store(review.pk, stem, ".refused", str(refusal).encode())
     return True
 
 

@@ -41,6 +41,8 @@ def printed_plan(request, review_and_agency, slug: str):
         found = ready.lookup(review, agency)  # an immediate backend has printed it already
     if found.empty:
         raise Http404("This agency has no actions in this review.")
+    if found.refused:
+        return render(request, "actions/too_large.html", {"review": review, "reason": found.refused}, status=422)
     if found.pdf is None:
         return preparing(request, f"{review.subject} action plan" + (f": extract for {agency.name}" if agency else ""))
     response = HttpResponse(found.pdf, content_type="application/pdf")

@@ -28,3 +28,15 @@ def test_a_print_within_its_budget_is_made(settings):
 
 def test_the_default_budget_allows_a_long_plan():
     assert plan_pdf.pdf_budget() == (3_000, 600)
+
+
+def test_a_plan_over_its_budget_says_why_instead_of_being_prepared_for_ever(client, manager, action_a, settings):
+    """The worker keeps the refusal beside the ready files; the print answers it at once (422), in words."""
+    from conftest import client_for, print_when_ready
+
+    settings.LSCB_PDF_MAX_PAGES = 0
+    url = f"/reviews/{action_a.recommendation.review.slug}/plan.pdf"
+    response = print_when_ready(client_for(client, manager), url)
+    assert response.status_code == 422
+    assert "a print may have at most 0" in response.content.decode()
+    assert client.get(url).status_code == 422  # asked again: the refusal is kept, nothing queued again
