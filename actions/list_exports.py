@@ -16,7 +16,7 @@ from django.utils import timezone
 from actions import plan
 from actions.filters import ActionFilterSet
 from actions.models import Action, ListExport
-from lscb.platform.tasks import enqueue_on_commit, task
+from lscb.platform.tasks import EXPORT, enqueue_on_commit, task
 
 # Not part of the filter: which export, which page of the list.
 NOT_FILTERS = ("export", "page")
@@ -51,7 +51,7 @@ def request_export(user, data: QueryDict) -> ListExport:
     return export
 
 
-@task()
+@task(priority=EXPORT)
 def print_list_export(export_id: int) -> int:
     """The worker prints the export as its requester would see it; the number of rows printed."""
     export = ListExport.objects.select_related("requester").filter(pk=export_id).first()

@@ -8,7 +8,7 @@ again with backoff (lscb.platform.tasks), and the email goes when the server is 
 
 from assurance import emails
 from assurance.models import AssuranceRequest, Chase, ReminderDigest
-from lscb.platform.tasks import task
+from lscb.platform.tasks import MAIL, task
 
 
 def still_leads(agency, recorded: str) -> list[str]:
@@ -18,7 +18,7 @@ def still_leads(agency, recorded: str) -> list[str]:
     return [address for address in recorded.split(", ") if address in current]
 
 
-@task
+@task(priority=MAIL)
 def send_request_email(request_id: int) -> int:
     """Email a request, with one plan extract per review rendered here (not in the web request)."""
     request = AssuranceRequest.objects.select_related("agency", "sent_by").get(pk=request_id)
@@ -28,7 +28,7 @@ def send_request_email(request_id: int) -> int:
     return email.send() if email.to else 0
 
 
-@task
+@task(priority=MAIL)
 def send_chase_email(chase_id: int) -> int:
     chase = Chase.objects.select_related("request__agency").get(pk=chase_id)
     email = emails.chase_email(chase.request, chase)
@@ -36,7 +36,7 @@ def send_chase_email(chase_id: int) -> int:
     return email.send() if email.to else 0
 
 
-@task
+@task(priority=MAIL)
 def send_reminder_digest(digest_id: int) -> int:
     """Send a digest exactly as recorded (its body was written by send_reminders when it was due)."""
     return emails.recorded_reminder_email(ReminderDigest.objects.get(pk=digest_id)).send()

@@ -30,11 +30,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
 from actions import plan as plans
 from actions.models import Action
+from lscb.platform import tasks
+from lscb.platform.tasks import task
 from reviews import generations as names_of
 from reviews.models import Agency, Review
 
@@ -118,7 +119,7 @@ def print_document(review: Review, agency: Agency | None) -> bool:
     return True
 
 
-@task()
+@task(priority=tasks.PERSON_WAITING)
 def print_plan(review_id: int, agency_id: int | None = None) -> bool:
     """The worker prints one document asked for by a print request."""
     review = Review.objects.filter(pk=review_id).first()
@@ -130,7 +131,7 @@ def print_plan(review_id: int, agency_id: int | None = None) -> bool:
     return print_document(review, agency)
 
 
-@task()
+@task(priority=tasks.BACKGROUND)
 def print_review(review_id: int) -> int:
     """The worker prints a changed review's whole plan and each agency's extract; the count printed."""
     review = Review.objects.filter(pk=review_id).first()

@@ -92,3 +92,17 @@ def test_ready_plans_are_kept_with_the_evidence_never_with_the_static_files():
     assert configured.READY_PLANS_ROOT.is_relative_to(MEDIA_ROOT)
     assert not configured.READY_PLANS_ROOT.is_relative_to(STATIC_ROOT)
     assert settings.MEDIA_URL not in ("", "/")
+
+
+def test_a_print_someone_waits_for_is_taken_before_the_background_reprints(manager, action_a):
+    """The worker takes the highest priority first: a bulk change's speculative re-prints never keep a
+    person on the "being prepared" page waiting behind them."""
+    from django_tasks_db.models import DBTaskResult
+
+    from actions.plan import ready
+
+    review = action_a.recommendation.review
+    ready.print_review.enqueue(review.pk)
+    ready.print_plan.enqueue(review.pk)
+    first = DBTaskResult.objects.first()  # the model's own ordering is the worker's
+    assert first.task_path.endswith("print_plan")

@@ -17,7 +17,16 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-__all__ = ["enqueue_on_commit", "retry_failed", "retry_now", "task"]
+__all__ = ["PERSON_WAITING", "MAIL", "EXPORT", "BACKGROUND", "enqueue_on_commit", "retry_failed", "retry_now", "task"]
+
+# The one worker takes the highest priority first (django-tasks-db orders on it, then on time queued):
+# a print someone is waiting for on a "being prepared" page before mail, mail before a list export,
+# and the plans printed speculatively after every change last, so a bulk change that re-prints every
+# review never keeps a person waiting behind it.
+PERSON_WAITING = 50
+MAIL = 20
+EXPORT = 10
+BACKGROUND = -10
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
