@@ -15,7 +15,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from actions import plan
 from actions.choices import AssuranceLevel, Rag
 from lscb.platform.values import short_date
 
@@ -119,11 +118,6 @@ def xlsx_response(actions, user=None, stem: str = "actions") -> HttpResponse:
     return response
 
 
-def pdf_response(actions, user, stem: str = "actions") -> HttpResponse:
-    """The printed plan's layout for just these rows."""
-    response = HttpResponse(plan.render_action_list(actions, user), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "pdf")}"'
-    return response
-
-
-FORMATS = {"csv": csv_response, "xlsx": xlsx_response, "pdf": pdf_response}
+# Files written in the request, streamed; the PDF is printed by the worker (actions/list_exports.py).
+WRITTEN_NOW = {"csv": csv_response, "xlsx": xlsx_response}
+FORMATS = (*WRITTEN_NOW, "pdf")

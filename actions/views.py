@@ -68,7 +68,7 @@ class ActionListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView
         if kind == "pdf":  # printed by the worker: the requester watches its page (DESIGN.md §13)
             export = list_exports.request_export(self.request.user, self.request.GET)
             return HttpResponseRedirect(reverse("actions:export", args=[export.pk]), status=303)
-        return exports.FORMATS[kind](self.get_queryset(), self.request.user)
+        return exports.WRITTEN_NOW[kind](self.get_queryset(), self.request.user)
 
     def get_base_queryset(self) -> QuerySet:
         """The user's scope first, then what every row shows: the list and its exports share this."""
