@@ -33,16 +33,12 @@ def chair(db):
 
 @pytest.fixture
 def lead_a(db, agency_a):
-    user = UserFactory(username="lead_a", first_name="Sam", role=roles.AGENCY_LEAD)
-    agency_a.leads.add(user)
-    return user
+    return UserFactory(username="lead_a", first_name="Sam", role=roles.AGENCY_LEAD, role__agencies=[agency_a])
 
 
 @pytest.fixture
 def lead_b(db, agency_b):
-    user = UserFactory(username="lead_b", first_name="Jo", role=roles.AGENCY_LEAD)
-    agency_b.leads.add(user)
-    return user
+    return UserFactory(username="lead_b", first_name="Jo", role=roles.AGENCY_LEAD, role__agencies=[agency_b])
 
 
 @pytest.fixture
@@ -130,13 +126,22 @@ def _empty_cache():
     cache.clear()
 
 
-def run_queued_tasks() -> int:
-    """Run the tasks queued in the database, as the worker (`manage.py db_worker`) would; how many ran."""
+def run_queued_tasks(only=None, args: list | None = None) -> int:
+    """Run the tasks queued in the database, as the worker (`manage.py db_worker`) would; how many ran.
+
+    `only` (a task) and `args` run just those and leave the rest queued: the demo queues a print of every
+    review's whole plan and each agency's extract (20 s of WeasyPrint), which a test about one page need not pay.
+    """
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     ran = 0
-    for queued in DBTaskResult.objects.filter(status=TaskResultStatus.READY).order_by("enqueued_at"):
+    queue = DBTaskResult.objects.filter(status=TaskResultStatus.READY).order_by("enqueued_at")
+    if only is not None:
+        queue = queue.filter(task_path=only.module_path)
+    for queued in queue:
+        if args is not None and queued.args_kwargs["args"] != args:
+            continue
         queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
         queued.delete()
         ran += 1
@@ -151,3 +156,25 @@ def print_when_ready(client, url: str):
         assert run_queued_tasks() >= 1, "a print being prepared must have queued its task"
         response = client.get(url)
     return response
+
+
+def pdf_accessibility(content: bytes) -> dict:
+    """What `pdfinfo` says of a PDF (Title, Tagged, Pages…), plus its catalogue's language (/Lang)."""
+    import io
+    import subprocess
+
+    from pypdf import PdfReader
+
+    shown = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    facts = dict(line.split(":", 1) for line in shown.splitlines() if ":" in line)
+    facts = {name.strip(): value.strip() for name, value in facts.items()}
+    facts["Lang"] = str(PdfReader(io.BytesIO(content)).trailer["/Root"].get("/Lang", ""))
+    return facts
+
+
+def assert_accessible_pdf(content: bytes, title: str) -> None:
+    """A tagged PDF (PDF/UA) with its title and language, as a screen reader needs (issue 16)."""
+    facts = pdf_accessibility(content)
+    assert facts["Tagged"] == "yes", "the PDF is not tagged"
+    assert facts["Title"] == title
+    assert facts["Lang"] == "en-GB"

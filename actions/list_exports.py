@@ -16,7 +16,9 @@ from django.utils import timezone
 from actions import plan
 from actions.filters import ActionFilterSet
 from actions.models import Action, ListExport
+from lscb.platform.lists import filters_in_words
 from lscb.platform.tasks import EXPORT, enqueue_on_commit, task
+from reviews.boards import in_view
 
 # Not part of the filter: which export, which page of the list.
 NOT_FILTERS = ("export", "page")
@@ -35,13 +37,27 @@ def list_actions(user):
     return Action.objects.for_user(user).select_related("recommendation__review", "agency")
 
 
-def filtered_actions(user, query: str):
-    """The rows the list shows `user` for this filter (none when the filter is no longer valid)."""
+def action_filterset(user, query: str) -> ActionFilterSet:
+    """The list's FilterSet for this query string, over `user`'s scope, as the list page built it."""
     request = HttpRequest()
     request.user = user
     request.GET = QueryDict(query)
-    filterset = ActionFilterSet(request.GET, queryset=list_actions(user), request=request)
+    return ActionFilterSet(request.GET, queryset=in_view(list_actions(user), request), request=request)
+
+
+def filtered_actions(user, query: str):
+    """The rows the list shows `user` for this filter (none when the filter is no longer valid)."""
+    filterset = action_filterset(user, query)
     return filterset.qs if filterset.is_valid() else Action.objects.none()
+
+
+def criteria_in_words(user, query: str) -> list[tuple[str, str]]:
+    """What the printed list holds, in words: the review ("All reviews" when none is chosen) first, then
+    every other filter applied and the order, as the list's form names them."""
+    words = filters_in_words(action_filterset(user, query))
+    if not any(label == "Review" for label, _ in words):
+        words.insert(0, ("Review", "All reviews"))
+    return words
 
 
 def request_export(user, data: QueryDict) -> ListExport:
@@ -59,7 +75,9 @@ def print_list_export(export_id: int) -> int:
         return 0
     try:
         actions = filtered_actions(export.requester, export.query)
-        export.pdf = plan.render_action_list(actions, export.requester)
+        export.pdf = plan.render_action_list(
+            actions, export.requester, criteria_in_words(export.requester, export.query)
+        )
         export.rows = actions.count()
         export.status = ListExport.Status.READY
     except Exception:

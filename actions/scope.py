@@ -28,8 +28,8 @@ def recommendations_for(user) -> QuerySet:
 
 def _with_actions_held(model, user, action_field: str) -> QuerySet:
     """reviews' own scope of `model`, OR'ed with the rows the user's actions point at through `action_field`."""
-    if roles.sees_whole_board(user):
-        return model.objects.all()
+    if not roles.scope_of(user).lead_groups():  # whole boards only: reviews' own scope is complete
+        return model.objects.for_user(user)
     own = model.objects.for_user(user).values("pk")
     held = Action.objects.for_user(user).values(action_field)
     return model.objects.filter(Q(pk__in=own) | Q(pk__in=held))

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.choices import DONE_STATUSES, REASON_REQUIRED
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, ImpactEvaluation, ProgressUpdate
 from lscb.platform.locking import check_history_marker
 
 # The fields a person reads on the action page, in the order they are shown.
@@ -28,6 +28,9 @@ SHOWN_FIELDS = [
     "progress",
     "assurance_level",
     "assurance_statement",
+    "intended_outcome",
+    "impact_measure",
+    "evaluate_by",
 ]
 
 
@@ -48,6 +51,10 @@ def update_action(pk: int, *, user, seen: int | None, values: dict) -> Action:
     return action
 
 
+class StatusRefused(ValueError):
+    """The status change breaks a rule of Action.status_problem(); nothing was changed."""
+
+
 @transaction.atomic
 def change_status(
     pk: int,
@@ -59,12 +66,12 @@ def change_status(
     note: str = "",
     today: datetime.date | None = None,
 ) -> Action:
-    """Move an action to `status`. On hold and Not accepted need a reason; reaching a done
+    """Move an action to `status`, if Action.status_problem() allows it (else StatusRefused); reaching a done
     status records the completion date, and reopening clears it. The note becomes the
     history's change reason."""
-    if status in REASON_REQUIRED and not reason.strip():
-        raise ValueError(f"A reason is required for {status}")
     action = lock_action(pk, seen)
+    if problem := action.status_problem(status, reason):
+        raise StatusRefused(problem)
     today = today or timezone.localdate()
     was_done = action.status in DONE_STATUSES
     action.status = status
@@ -79,6 +86,15 @@ def change_status(
     action._change_reason = note.strip() or None
     action.save()
     return action
+
+
+@transaction.atomic
+def record_evaluation(evaluation: ImpactEvaluation, *, user) -> ImpactEvaluation:
+    """Record the board's impact evaluation (it changes no status: "Embedded" is a separate, checked step)."""
+    evaluation.recorded_by = user
+    evaluation._history_user = user
+    evaluation.save()
+    return evaluation
 
 
 @transaction.atomic

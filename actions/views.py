@@ -6,16 +6,19 @@ from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView
 
 from actions import exports, list_exports, scope, services
 from actions.choices import RAG_MEANING, Rag
 from actions.filters import SORT_CHOICES, SORTS, ActionFilterSet
-from actions.forms import ActionForm, ProgressForm, StatusForm
-from actions.models import Action
+from actions.forms import ActionForm, ImpactEvaluationForm, ProgressForm, StatusForm
+from actions.models import Action, ImpactEvaluation
+from lscb.platform.lists import filters_in_a_line
 from lscb.platform.locking import StaleEdit, StaleFormMixin, latest_history_id
 from lscb.platform.pagination import ForgivingPaginationMixin
-from lscb.platform.permissions import PermissionRequiredMixin
+from lscb.platform.permissions import PermissionRequiredMixin, may
+from reviews.boards import in_view, with_board
 from reviews.models import Agency, Recommendation, Theme
 
 # Column headings of the action list; a key makes the heading a sort link.
@@ -66,13 +69,13 @@ class ActionListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView
             self.object_list = filterset.queryset.none()
             return self.render_to_response(self.get_context_data(), status=400)
         if kind == "pdf":  # printed by the worker: the requester watches its page (DESIGN.md §13)
-            export = list_exports.request_export(self.request.user, self.request.GET)
+            export = list_exports.request_export(self.request.user, with_board(self.request, self.request.GET))
             return HttpResponseRedirect(reverse("actions:export", args=[export.pk]), status=303)
         return exports.WRITTEN_NOW[kind](self.get_queryset(), self.request.user)
 
     def get_base_queryset(self) -> QuerySet:
         """The user's scope first, then what every row shows: the list and its exports share this."""
-        return list_exports.list_actions(self.request.user)
+        return in_view(list_exports.list_actions(self.request.user), self.request)
 
     def get_filterset(self) -> ActionFilterSet:
         if not hasattr(self, "filterset"):
@@ -101,7 +104,22 @@ class ActionListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(filter_context(self.request, self.get_filterset()))
+        context["filter_summary"] = filters_in_a_line(
+            context["filterset"], context["paginator"].count, "action", ACTION_FILTER_PHRASES, leave_out=("sort",)
+        )
         return context
+
+
+# How the line above a filtered action list names each filter ("Legal Services, overdue: 3 actions"); a filter
+# not named here is its values alone (an agency, a status, a review).
+ACTION_FILTER_PHRASES = {
+    "RAG": "RAG {}",
+    "Assurance": "assurance: {}",
+    "Due on or after": "due on or after {}",
+    "Due on or before": "due on or before {}",
+    "Overdue": "overdue",
+    "Search": "matching “{}”",
+}
 
 
 def filter_context(request, filterset: ActionFilterSet) -> dict:
@@ -145,11 +163,20 @@ class ActionDetailView(ActionInScopeMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        evaluations = ImpactEvaluation.objects.for_user(self.request.user).of_action(self.object)
+        overdue = self.object.evaluate_by is not None and self.object.evaluate_by < timezone.localdate()
         context.update(
             recommendation=self.object.recommendation,
             review=self.object.recommendation.review,
             progress_updates=list(self.object.progress_updates.select_related("author")),
+            subject=self.object,
+            evaluations=list(evaluations),
+            evaluation_of_action=True,
+            evaluation_overdue=overdue and not any(e.action_id == self.object.pk for e in evaluations),
         )
+        if may(self.request.user, "actions.evaluate_impact"):
+            url = reverse("actions:evaluation-create", args=[self.object.recommendation_id])
+            context["evaluate_url"] = f"{url}?action={self.object.pk}"
         return context
 
 
@@ -201,10 +228,14 @@ class ActionStatusView(ActionChangeMixin, FormView):
     template_name = "actions/status_form.html"
     form_class = StatusForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "action": self.action}
+
     def get_initial(self):
+        reason_field = StatusForm.REASON_FIELDS.get(self.action.status, "status_reason")
         return {
             "status": self.action.status,
-            "status_reason": self.action.status_reason,
+            reason_field: self.action.status_reason,
             "seen": latest_history_id(self.action),
         }
 
@@ -221,6 +252,9 @@ class ActionStatusView(ActionChangeMixin, FormView):
             )
         except StaleEdit as stale:
             return self.stale_response(form, stale)
+        except services.StatusRefused as refused:  # the rule changed between the form's check and the lock
+            form.add_error("status", str(refused))
+            return self.form_invalid(form)
         messages.success(self.request, f"Status changed to {action.get_status_display()}.")
         return HttpResponseRedirect(action.get_absolute_url())
 
@@ -266,3 +300,34 @@ class ActionCreateView(PermissionRequiredMixin, FormView):
             action.save()
         messages.success(self.request, "Action added.")
         return HttpResponseRedirect(action.get_absolute_url())
+
+
+class ImpactEvaluationCreateView(PermissionRequiredMixin, FormView):
+    """Record the board's impact evaluation of a recommendation, or of one of its actions (the manager's)."""
+
+    permission = "actions.evaluate_impact"
+    template_name = "actions/evaluation_form.html"
+    form_class = ImpactEvaluationForm
+
+    def get_permission_object(self) -> Recommendation:
+        recommendations = scope.recommendations_for(self.request.user).select_related("review", "agency")
+        self.recommendation = get_object_or_404(recommendations, pk=self.kwargs["recommendation_pk"])
+        return self.recommendation
+
+    def get_form_kwargs(self):
+        actions = Action.objects.for_user(self.request.user).filter(recommendation=self.recommendation)
+        kwargs = {**super().get_form_kwargs(), "actions": actions.order_by("pk")}
+        kwargs["instance"] = ImpactEvaluation(recommendation=self.recommendation)
+        return kwargs
+
+    def get_initial(self):
+        return {"action": self.request.GET.get("action", "")[:20]}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(recommendation=self.recommendation, review=self.recommendation.review, **kwargs)
+
+    def form_valid(self, form):
+        evaluation = services.record_evaluation(form.save(commit=False), user=self.request.user)
+        messages.success(self.request, f"Evaluation recorded: {evaluation.get_judgement_display().lower()}.")
+        target = evaluation.action or self.recommendation
+        return HttpResponseRedirect(target.get_absolute_url())

@@ -18,6 +18,7 @@ from lscb.platform.lists import FilteredListMixin
 from lscb.platform.locking import GuardedSaveMixin
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin, may
+from reviews.boards import current_board, in_view
 from reviews.models import Agency
 
 
@@ -41,7 +42,7 @@ class ChallengeListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPag
 
     def get_scoped_queryset(self):
         user = self.request.user
-        return ChallengeEvent.objects.for_user(user).prefetch_related(
+        return in_view(ChallengeEvent.objects.for_user(user), self.request).prefetch_related(
             Prefetch("agencies_invited", queryset=Agency.objects.order_by("name")),
             Prefetch("agencies_attending", queryset=Agency.objects.order_by("name")),
             Prefetch("challenges", queryset=Challenge.objects.for_user(user).only("pk", "event_id"), to_attr="shown"),
@@ -49,7 +50,7 @@ class ChallengeListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPag
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_manage=may(self.request.user, "assurance.judge"),
+            can_manage=may(self.request.user, "assurance.judge", current_board(self.request)),
             **kwargs,
         )
 
@@ -86,7 +87,14 @@ class EventFormMixin(PermissionRequiredMixin):
 
 
 class ChallengeEventCreateView(EventFormMixin, CreateView):
-    pass
+    def get_permission_object(self):
+        """The event is the board in view's: its manager holds it."""
+        self.board = current_board(self.request)
+        return self.board
+
+    def form_valid(self, form):
+        form.instance.board_id = self.board.pk
+        return super().form_valid(form)
 
 
 class ChallengeEventUpdateView(EventInScopeMixin, GuardedSaveMixin, EventFormMixin, UpdateView):

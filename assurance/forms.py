@@ -8,10 +8,21 @@ from django.utils import timezone
 from actions.choices import AssuranceLevel
 from actions.models import Action
 from assurance import uploads
-from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
+from assurance.models import (
+    AssuranceJudgement,
+    AssuranceRequest,
+    Challenge,
+    ChallengeEvent,
+    Chase,
+    Evidence,
+    Meeting,
+    Subgroup,
+)
+from lscb.platform import values
 from lscb.platform.forms import DateField
 from lscb.platform.limits import BoundedTextMixin
 from lscb.platform.locking import SeenMarkerMixin
+from lscb.platform.values import long_date
 from reviews.forms import ModelMultipleChoiceField
 from reviews.models import Agency
 
@@ -161,7 +172,7 @@ class AssuranceRequestForm(BoundedTextMixin, forms.ModelForm):
 
     class Meta:
         model = AssuranceRequest
-        fields = ["subject", "message", "due_on", "actions"]
+        fields = ["actions", "subject", "message", "due_on"]  # the page's order: the error summary follows it
         labels = {"due_on": "Reply due by", "message": "Message to the agency's leads"}
         widgets = {"message": forms.Textarea(attrs={"rows": 6})}
         field_classes = {"due_on": DateField}
@@ -170,11 +181,12 @@ class AssuranceRequestForm(BoundedTextMixin, forms.ModelForm):
             "due_on": {"required": "Enter the date the reply is due by."},
         }
 
-    def __init__(self, *args, agency: Agency, **kwargs):
+    def __init__(self, *args, agency: Agency, board, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency
         self.fields["actions"].queryset = (
-            Action.objects.filter(agency=agency)
+            Action.objects.on_boards([board.pk])
+            .filter(agency=agency)
             .select_related("recommendation__review")
             .order_by(*Action._meta.ordering)
         )
@@ -196,13 +208,14 @@ class AssuranceRequestForm(BoundedTextMixin, forms.ModelForm):
 
 def action_label(action: Action) -> str:
     review = action.recommendation.review
-    return f"{review.subject}, {action.recommendation.number}: {action.description[:90]}"
+    # Cut between words, and dated, so two actions that begin alike can be told apart.
+    due = f" (due {values.short_date(action.due_date)})" if action.due_date else ""
+    return f"{review.subject}, {action.recommendation.number}: {values.shortened(action.description, 160)}{due}"
 
 
 class ChaseForm(BoundedTextMixin, forms.ModelForm):
-    email_leads = forms.BooleanField(
-        label="Also email this reminder to the agency's leads", required=False, initial=True
-    )
+    # Shown under the "Email" method only (GOV.UK conditional reveal): only an email chaser emails, by default.
+    email_leads = forms.BooleanField(label="Email this reminder to the agency's leads", required=False, initial=True)
 
     class Meta:
         model = Chase
@@ -217,6 +230,12 @@ class ChaseForm(BoundedTextMixin, forms.ModelForm):
 
     def clean_chased_on(self):
         return _not_future(self.cleaned_data.get("chased_on"), "The date chased")
+
+    def clean(self):
+        cleaned = super().clean()
+        # A telephone call, letter or meeting is recorded, not emailed, even with the (hidden) box left ticked.
+        cleaned["email_leads"] = bool(cleaned.get("email_leads")) and cleaned.get("method") == Chase.Method.EMAIL
+        return cleaned
 
 
 class ChallengeEventForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
@@ -265,10 +284,64 @@ class ChallengeForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
 
     def __init__(self, *args, event: ChallengeEvent, **kwargs):
         super().__init__(*args, **kwargs)
-        actions = Action.objects.select_related("recommendation__review", "agency")
+        actions = Action.objects.on_boards([event.board_id]).select_related("recommendation__review", "agency")
         invited = list(event.agencies_invited.all())
         if invited:
             actions = actions.filter(agency__in=invited)
         self.fields["action"].queryset = actions
         self.fields["action"].label_from_instance = lambda a: f"{action_label(a)} ({a.agency or 'board-wide'})"
         self.fields["action"].empty_label = "Choose an action"
+
+
+# A meeting's date is typed: one from before 2000 or more than two years ahead is a typing slip.
+FIRST_MEETING_YEAR = 2000
+MEETING_YEARS_AHEAD = 2
+
+
+def meeting_date_range() -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    return datetime.date(FIRST_MEETING_YEAR, 1, 1), datetime.date(today.year + MEETING_YEARS_AHEAD, 12, 31)
+
+
+class SubgroupForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
+    class Meta:
+        model = Subgroup
+        fields = ["name"]
+        error_messages = {"name": {"required": "Enter the subgroup's name."}}
+
+    def __init__(self, *args, board_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.board_id = board_id
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = Subgroup.objects.filter(board_id=self.board_id, name__iexact=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"This board already has a subgroup called “{name}”.")
+        return name
+
+
+class MeetingForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "note"]
+        field_classes = {"held_on": DateField}
+        labels = {"note": "Note (optional)"}
+        help_texts = {"held_on": "For example, 14 1 2027"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"held_on": {"required": "Enter the date of the meeting."}}
+
+    def __init__(self, *args, subgroup: Subgroup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subgroup = subgroup
+
+    def clean_held_on(self) -> datetime.date:
+        day = self.cleaned_data["held_on"]
+        first, last = meeting_date_range()
+        if not first <= day <= last:
+            raise forms.ValidationError(
+                f"The date of the meeting must be between {long_date(first)} and {long_date(last)}."
+            )
+        if self.subgroup.meetings.filter(held_on=day).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"{self.subgroup.name} already has a meeting on {long_date(day)}.")
+        return day

@@ -14,7 +14,7 @@ from lscb.platform.history_records import HistoricalRecords
 from lscb.platform.limits import Limit
 from lscb.platform.values import short_date
 from reviews import roles
-from reviews.models import Agency, ScopedQuerySet
+from reviews.models import Agency, Board, Review, ScopedQuerySet
 
 __all__ = ["AssuranceLevel"]
 
@@ -24,9 +24,14 @@ class EvidenceQuerySet(ScopedQuerySet):
     lead sees their own agencies' evidence while it is not withdrawn."""
 
     agency_path = "action__agency"
+    review_path = "action__review"
 
     def for_lead(self, agency_ids):
         return super().for_lead(agency_ids).filter(withdrawn=False)
+
+    def awaiting_review(self):
+        """Evidence the board has still to review: submitted, neither accepted nor returned, nor withdrawn."""
+        return self.filter(review_state=Evidence.ReviewState.SUBMITTED, withdrawn=False)
 
     def with_action(self):
         """What the evidence pages show beside it: its action, the action's review and agency, and who."""
@@ -74,6 +79,9 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def board_ids(self, known=None) -> frozenset[int]:
+        return self.action.board_ids(known)
+
 
 def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
     """A random name: the uploaded name is kept only as data, never used as a path."""
@@ -84,6 +92,8 @@ class EvidenceFileQuerySet(ScopedQuerySet):
     """Files of the evidence the user may see. Withdrawn files stay listed for the board as history,
     and vanish for agency leads."""
 
+    review_path = "evidence__action__review"
+
     def for_lead(self, agency_ids):
         return self.filter(evidence__in=Evidence.objects.for_lead(agency_ids), withdrawn=False)
 
@@ -91,7 +101,11 @@ class EvidenceFileQuerySet(ScopedQuerySet):
         """Files the user may fetch: a withdrawn file, or a file of withdrawn evidence, is the business
         manager's alone; to everyone else it is not there (404), though the chair still sees it listed."""
         files = self.for_user(user)
-        return files if roles.is_manager(user) else files.filter(withdrawn=False, evidence__withdrawn=False)
+        managed = roles.scope_of(user).boards_with(roles.MANAGER)
+        on_show = Q(withdrawn=False, evidence__withdrawn=False)
+        return (
+            files.filter(on_show | Q(pk__in=self.on_boards(managed).values("pk"))) if managed else files.filter(on_show)
+        )
 
 
 class EvidenceFile(models.Model):
@@ -136,6 +150,7 @@ class EvidenceDownload(models.Model):
 
 class AssuranceJudgementQuerySet(ScopedQuerySet):
     agency_path = "action__agency"
+    review_path = "action__review"
 
 
 class AssuranceJudgement(models.Model):
@@ -144,23 +159,32 @@ class AssuranceJudgement(models.Model):
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="judgements")
     level = models.CharField(max_length=20, choices=AssuranceLevel.choices, default=AssuranceLevel.AWAITING)
     statement = models.TextField(help_text='For example "The board has been assured that …".')
-    judged_on = models.DateField(default=timezone.localdate)
+    # Empty only for a judgement imported from a plan without its date (the file's `assurance_date`):
+    # the board made it on a day nobody recorded, so it stays out of the dashboard's monthly trend.
+    judged_on = models.DateField(default=timezone.localdate, null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # The plan file a judgement was imported from: then `recorded_by` imported it, and did not judge.
+    imported_from = models.CharField(max_length=255, blank=True)
     history = HistoricalRecords()
 
     objects = AssuranceJudgementQuerySet.as_manager()
     TEXT_LIMITS = {"statement": Limit(5_000, "The assurance to the board")}
 
     class Meta:
-        ordering = ["-judged_on", "-recorded_at", "-pk"]
+        # Newest first; an undated (imported) judgement after every dated one on both databases.
+        ordering = [models.F("judged_on").desc(nulls_last=True), "-recorded_at", "-pk"]
 
     def __str__(self) -> str:
+        if self.judged_on is None:
+            return f"{self.get_level_display()} (imported, date unknown)"
         return f"{self.get_level_display()} on {short_date(self.judged_on)}"
 
 
 class AssuranceRequestQuerySet(ScopedQuerySet):
-    """Requests are addressed to an agency: its lead sees them."""
+    """Requests are addressed to an agency: its lead sees them. A request is its board's."""
+
+    board_path = "board"
 
     def unanswered(self):
         return self.filter(response_received_on__isnull=True)
@@ -177,6 +201,7 @@ class AssuranceRequest(models.Model):
         ANSWERED = "answered", "Answered"
         NO_RESPONSE = "no_response", "No response"
 
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="assurance_requests")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assurance_requests")
     actions = models.ManyToManyField(Action, related_name="assurance_requests")
     subject = models.CharField(max_length=300)
@@ -204,6 +229,9 @@ class AssuranceRequest(models.Model):
     def __str__(self) -> str:
         return self.subject
 
+    def board_ids(self, known=None) -> frozenset[int]:
+        return frozenset({self.board_id})
+
     @property
     def state(self) -> str:
         if self.response_received_on:
@@ -220,6 +248,7 @@ class ChaseQuerySet(ScopedQuerySet):
     """The chasers of the requests the user may see."""
 
     agency_path = "request__agency"
+    board_path = "request__board"
 
 
 class Chase(models.Model):
@@ -251,7 +280,9 @@ class Chase(models.Model):
 
 
 class ChallengeEventQuerySet(ScopedQuerySet):
-    """An agency lead sees the events their agencies were invited to or were challenged at."""
+    """An agency lead sees the events their agencies were invited to or were challenged at. An event is its board's."""
+
+    board_path = "board"
 
     def for_lead(self, agency_ids):
         return self.filter(Q(agencies_invited__in=agency_ids) | Q(challenges__action__agency__in=agency_ids)).distinct()
@@ -260,6 +291,7 @@ class ChallengeEventQuerySet(ScopedQuerySet):
 class ChallengeEvent(models.Model):
     """A scrutiny and challenge session where agencies account to the board for their actions."""
 
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="challenge_events")
     title = models.CharField(max_length=300)
     held_on = models.DateField()
     chair = models.CharField(max_length=200)
@@ -281,11 +313,15 @@ class ChallengeEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({short_date(self.held_on)})"
 
+    def board_ids(self, known=None) -> frozenset[int]:
+        return frozenset({self.board_id})
+
 
 class ChallengeQuerySet(ScopedQuerySet):
     """The board sees every challenge; an agency lead sees the challenges on their own agencies' actions."""
 
     agency_path = "action__agency"
+    board_path = "event__board"
 
 
 class Challenge(models.Model):
@@ -337,3 +373,156 @@ class ReminderDigest(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.user} on {short_date(self.sent_on)}"
+
+
+class AnnualReport(models.Model):
+    """The board's annual report pack for one reporting year, as a Word document or a PDF, written by the worker
+    (DESIGN.md §11, §13) from the record of one board as its requester sees it. Only the requester may watch or
+    download it, while they are the manager, chair or scrutineer of that board."""
+
+    class Kind(models.TextChoices):
+        FINANCIAL = "financial", "Financial year (April to March)"
+        CALENDAR = "calendar", "Calendar year"
+
+    class Format(models.TextChoices):
+        DOCX = "docx", "Word document (.docx)"
+        PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="annual_reports")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FINANCIAL)
+    format = models.CharField(max_length=4, choices=Format.choices, default=Format.DOCX)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True, help_text="How long the worker took to write it.")
+    content = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Annual report {self.year} ({self.get_format_display()}, {self.get_status_display()})"
+
+    def board_ids(self, known=None) -> frozenset[int]:
+        return frozenset({self.board_id})
+
+    @property
+    def file_name(self) -> str:
+        label = f"{self.year}" if self.kind == self.Kind.CALENDAR else f"{self.year}-{(self.year + 1) % 100:02d}"
+        return f"annual-report-{self.board.slug}-{label}.{self.format}"
+
+
+class SubgroupQuerySet(ScopedQuerySet):
+    """A board's subgroups and their meetings are the board's own business: its manager, chairs and
+    scrutineers read them; an agency lead sees none (404)."""
+
+    board_path = "board"
+
+    def for_lead(self, agency_ids):
+        return self.none()
+
+
+class Subgroup(models.Model):
+    """A subgroup of the board that oversees review action plans at its meetings: the case review subgroup,
+    the quality assurance subgroup. The business manager records its meeting dates."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="subgroups")
+    name = models.CharField(max_length=200, help_text="For example, “Case review subgroup”.")
+    history = HistoricalRecords()
+
+    objects = SubgroupQuerySet.as_manager()
+    TEXT_LIMITS = {"name": Limit(200, "The subgroup's name")}
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["board", "name"], name="one_subgroup_name_per_board")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assurance:subgroup", args=[self.pk])
+
+    def board_ids(self, known=None) -> frozenset[int]:
+        return frozenset({self.board_id})
+
+
+class MeetingQuerySet(SubgroupQuerySet):
+    board_path = "subgroup__board"
+
+
+class Meeting(models.Model):
+    """One meeting of a subgroup, on a date; its meeting pack lists what the subgroup discusses."""
+
+    subgroup = models.ForeignKey(Subgroup, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField("date of the meeting")
+    note = models.TextField(blank=True, help_text="Optional: the venue, or what the meeting will focus on.")
+    history = HistoricalRecords()
+
+    objects = MeetingQuerySet.as_manager()
+    TEXT_LIMITS = {"note": Limit(2_000, "The note")}
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subgroup.name}, {short_date(self.held_on)}"
+
+    def board_ids(self, known=None) -> frozenset[int]:
+        return self.subgroup.board_ids(known)
+
+    def previous(self) -> "Meeting | None":
+        """The subgroup's meeting before this one: "since the last meeting" starts there."""
+        return self.subgroup.meetings.filter(held_on__lt=self.held_on).order_by("-held_on", "-pk").first()
+
+    def following(self) -> "Meeting | None":
+        """The subgroup's next meeting after this one: "due before the next meeting" ends there."""
+        return self.subgroup.meetings.filter(held_on__gt=self.held_on).order_by("held_on", "pk").first()
+
+
+class MeetingPackQuerySet(SubgroupQuerySet):
+    board_path = "meeting__subgroup__board"
+
+
+class MeetingPack(models.Model):
+    """The papers for one meeting of a subgroup, as a PDF and a Word document, written by the worker
+    (DESIGN.md §13): what is overdue, due, changed, awaiting the board, on hold or not accepted, unanswered,
+    and the dashboard's figures, for the reviews chosen. Everyone who reads the whole board may download it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
+    reviews = models.ManyToManyField(Review, related_name="+")
+    since = models.DateField("changes since", help_text="Usually the date of the subgroup's last meeting.")
+    until = models.DateField("due before", help_text="The subgroup's next meeting, or six weeks on.")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True, help_text="How long the worker took to write it.")
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    docx = models.BinaryField(null=True, blank=True, editable=False)
+
+    objects = MeetingPackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Meeting pack for {self.meeting} ({self.get_status_display()})"
+
+    def board_ids(self, known=None) -> frozenset[int]:
+        return self.meeting.board_ids(known)
+
+    def file_name(self, kind: str) -> str:
+        return f"meeting-pack-{self.meeting.held_on:%Y-%m-%d}.{kind}"

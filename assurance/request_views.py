@@ -15,6 +15,7 @@ from assurance.templatetags.assurance_tags import action_url
 from lscb.platform.lists import FilteredListMixin
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin, may
+from reviews.boards import current_board, in_view
 
 
 def request_in_scope(view) -> AssuranceRequest:
@@ -33,7 +34,7 @@ class RequestListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPagin
     def get_scoped_queryset(self):
         user = self.request.user
         return (
-            AssuranceRequest.objects.for_user(user)
+            in_view(AssuranceRequest.objects.for_user(user), self.request)
             .select_related("agency", "sent_by")
             .annotate(
                 # The actions the viewer may see now: not those moved to another agency since (finding 1).
@@ -45,7 +46,7 @@ class RequestListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPagin
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_send=may(self.request.user, "assurance.judge"),
+            can_send=may(self.request.user, "assurance.judge", current_board(self.request)),
             is_lead=may(self.request.user, "assurance.see_lead_home"),
             **kwargs,
         )
@@ -75,14 +76,19 @@ class RequestCreateView(PermissionRequiredMixin, FormView):
             return self.render_to_response(self.get_context_data(form=None))
         return super().post(request, *args, **kwargs)
 
+    def get_permission_object(self):
+        """The request is the board in view's: its manager sends it, about that board's actions."""
+        self.board = current_board(self.request)
+        return self.board
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "agency": self.agency}
+        return {**super().get_form_kwargs(), "agency": self.agency, "board": self.board}
 
     def get_initial(self):
         return {"subject": f"Request for assurance: {self.agency.name}"} if self.agency else {}
 
     def get_context_data(self, **kwargs):
-        recipients = emails.lead_addresses(self.agency) if self.agency else []
+        recipients = emails.lead_addresses(self.agency, self.board.pk) if self.agency else []
         return super().get_context_data(
             agency=self.agency,
             agency_form=self.agency_form,
@@ -93,6 +99,7 @@ class RequestCreateView(PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         request = services.send_request(
+            self.board.pk,
             self.agency,
             list(data["actions"]),
             self.request.user,
@@ -129,9 +136,13 @@ class RequestDetailView(RequestInScopeMixin, TemplateView):
         actions = list(
             request.actions.for_user(user).select_related("recommendation__review").order_by(*Action._meta.ordering)
         )
+        manager = may(user, "assurance.judge", request)
+        # The agency's lead answers by sending evidence on each action (services._mark_requests_answered):
+        # the page takes them there, rather than leaving them at a request they cannot see how to answer.
+        answering = not manager and request.state != AssuranceRequest.State.ANSWERED
         for action in actions:
             action.href = action_url(action)
-        manager = may(user, "assurance.judge", request)
+            action.can_answer = answering and may(user, "assurance.upload_evidence", action)
         return super().get_context_data(
             assurance_request=request,
             actions=actions,
@@ -139,6 +150,7 @@ class RequestDetailView(RequestInScopeMixin, TemplateView):
             is_manager=manager,
             can_chase=manager and request.state != AssuranceRequest.State.ANSWERED,
             can_mark_no_response=manager and request.state == AssuranceRequest.State.NO_RESPONSE,
+            can_answer=any(action.can_answer for action in actions),
             **kwargs,
         )
 
@@ -155,7 +167,7 @@ class ChaseCreateView(RequestInScopeMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             assurance_request=self.assurance_request,
-            recipients=emails.lead_addresses(self.assurance_request.agency),
+            recipients=emails.lead_addresses(self.assurance_request.agency, self.assurance_request.board_id),
             **kwargs,
         )
 

@@ -172,7 +172,7 @@ def record_judgement(
         )
         judgement.save()
         # A judgement back-dated behind a later one is kept, but the later one stays current.
-        latest = action.judgements.order_by("-judged_on", "-recorded_at", "-pk").first()
+        latest = action.judgements.first()  # the model's order: newest first, undated (imported) last
         if latest.pk == judgement.pk:
             action.assurance_level = level
             action.assurance_statement = statement
@@ -197,7 +197,7 @@ def record_no_further_assurance(request: AssuranceRequest, user) -> list[Assuran
 
 
 def send_request(
-    agency: Agency, actions: list[Action], user, *, subject: str, message: str, due_on: datetime.date
+    board_id: int, agency: Agency, actions: list[Action], user, *, subject: str, message: str, due_on: datetime.date
 ) -> AssuranceRequest:
     """Record the request, and queue its email, with the agency's plan extracts, to the agency's leads.
 
@@ -206,12 +206,15 @@ def send_request(
     """
     with transaction.atomic():
         request = _stamp(
-            AssuranceRequest(agency=agency, subject=subject, message=message, due_on=due_on, sent_by=user), user
+            AssuranceRequest(
+                board_id=board_id, agency=agency, subject=subject, message=message, due_on=due_on, sent_by=user
+            ),
+            user,
         )
         request.save()
         request.actions.set(actions)
         actions = list(request.actions.select_related("recommendation__review"))
-        request.emailed_to = ", ".join(emails.lead_addresses(agency))
+        request.emailed_to = ", ".join(emails.lead_addresses(agency, board_id))
         request.attachments = ", ".join(emails.extract_names(agency, actions))
         _stamp(request, user).save()
         if request.emailed_to:
@@ -224,7 +227,7 @@ def record_chase(
 ) -> Chase:
     with transaction.atomic():
         chase = _stamp(Chase(request=request, chased_on=chased_on, method=method, note=note, chased_by=user), user)
-        chase.emailed_to = ", ".join(emails.lead_addresses(request.agency)) if email_leads else ""
+        chase.emailed_to = ", ".join(emails.lead_addresses(request.agency, request.board_id)) if email_leads else ""
         chase.save()
         if chase.emailed_to:
             enqueue_on_commit(tasks.send_chase_email, chase.pk)

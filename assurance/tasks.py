@@ -11,28 +11,28 @@ from assurance.models import AssuranceRequest, Chase, ReminderDigest
 from lscb.platform.tasks import MAIL, task
 
 
-def still_leads(agency, recorded: str) -> list[str]:
+def still_leads(agency, board_id: int, recorded: str) -> list[str]:
     """The recorded addressees who are still the agency's leads when the email goes: someone who has left
     the agency since the request was made must not receive its plan."""
-    current = set(emails.lead_addresses(agency))
+    current = set(emails.lead_addresses(agency, board_id))
     return [address for address in recorded.split(", ") if address in current]
 
 
 @task(priority=MAIL)
 def send_request_email(request_id: int) -> int:
     """Email a request, with one plan extract per review rendered here (not in the web request)."""
-    request = AssuranceRequest.objects.select_related("agency", "sent_by").get(pk=request_id)
+    request = AssuranceRequest.objects.select_related("agency", "sent_by", "board").get(pk=request_id)
     actions = list(request.actions.select_related("recommendation__review"))
     email = emails.request_email(request, actions, request.sent_by)
-    email.to = still_leads(request.agency, request.emailed_to)
+    email.to = still_leads(request.agency, request.board_id, request.emailed_to)
     return email.send() if email.to else 0
 
 
 @task(priority=MAIL)
 def send_chase_email(chase_id: int) -> int:
-    chase = Chase.objects.select_related("request__agency").get(pk=chase_id)
+    chase = Chase.objects.select_related("request__agency", "request__board").get(pk=chase_id)
     email = emails.chase_email(chase.request, chase)
-    email.to = still_leads(chase.request.agency, chase.emailed_to)
+    email.to = still_leads(chase.request.agency, chase.request.board_id, chase.emailed_to)
     return email.send() if email.to else 0
 
 

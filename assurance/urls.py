@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assurance import challenge_views, request_views, views
+from assurance import challenge_views, meeting_views, report_views, request_views, views
 
 app_name = "assurance"
 
@@ -34,4 +34,15 @@ urlpatterns = [
         challenge_views.ChallengeUpdateView.as_view(),
         name="challenge-update",
     ),
+    path("assurance/subgroups/", meeting_views.SubgroupListView.as_view(), name="subgroups"),
+    path("assurance/subgroups/new/", meeting_views.SubgroupCreateView.as_view(), name="subgroup-create"),
+    path("assurance/subgroups/<int:pk>/", meeting_views.SubgroupDetailView.as_view(), name="subgroup"),
+    path("assurance/subgroups/<int:pk>/edit/", meeting_views.SubgroupUpdateView.as_view(), name="subgroup-edit"),
+    path(
+        "assurance/subgroups/<int:pk>/meetings/new/", meeting_views.MeetingCreateView.as_view(), name="meeting-create"
+    ),
+    path("assurance/meetings/<int:pk>/edit/", meeting_views.MeetingUpdateView.as_view(), name="meeting-edit"),
+    path("reports/annual/", report_views.annual_report, name="annual-report"),
+    path("reports/annual/<int:pk>/", report_views.annual_report_progress, name="annual-report-progress"),
+    path("reports/annual/<int:pk>/download/", report_views.annual_report_download, name="annual-report-download"),
 ]

@@ -8,7 +8,7 @@ named permission it declares is asked (may not = 403): lscb.platform.permissions
 import logging
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -16,8 +16,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView
 
-from actions.choices import AMBER_WINDOW_DAYS, DONE_STATUSES
-from actions.models import Action, to_do_condition
+from actions.choices import AMBER_WINDOW_DAYS, AWAITING_EVIDENCE
+from actions.models import Action
 from actions.views import ActionInScopeMixin
 from assurance import services, uploads
 from assurance.forms import EvidenceForm, EvidenceReviewForm, JudgementForm
@@ -26,6 +26,7 @@ from assurance.templatetags.assurance_tags import action_url
 from lscb.platform.locking import GuardedSaveMixin
 from lscb.platform.permissions import PermissionRequiredMixin, may, permission_required
 from reviews import roles
+from reviews.boards import in_view_ids
 from reviews.models import Agency
 
 log = logging.getLogger(__name__)
@@ -38,21 +39,23 @@ class LeadHomeView(PermissionRequiredMixin, TemplateView):
     template_name = "assurance/lead_home.html"
 
     def get_context_data(self, **kwargs):
-        ids = roles.lead_agency_ids(self.request.user)
+        user = self.request.user
+        board_ids = in_view_ids(self.request)  # their (board, agency) pairs on the board in view, as other lists
+        ids = roles.lead_agency_ids(user, board_ids)
         today = timezone.localdate()
         sections = {agency.pk: _empty_section(agency) for agency in Agency.objects.filter(pk__in=ids)}
-        for action in _lead_actions(ids, today):
+        for action in _lead_actions(user, today, board_ids):
             section = sections[action.agency_id]
-            if action.status in DONE_STATUSES:
+            if action.status == AWAITING_EVIDENCE:
                 section["awaiting"].append(action)
             elif action.due_date < today:
                 section["overdue"].append(action)
             else:
                 section["due"].append(action)
-        for evidence in _lead_evidence(ids):
+        for evidence in _lead_evidence(user, board_ids):
             key = "returned" if evidence.review_state == Evidence.ReviewState.MORE_REQUESTED else "submitted"
             sections[evidence.action.agency_id][key].append(evidence)
-        for request in AssuranceRequest.objects.filter(agency__in=ids).unanswered().annotate(n=Count("actions")):
+        for request in AssuranceRequest.objects.led_by(user, board_ids).unanswered().annotate(n=Count("actions")):
             sections[request.agency_id]["requests"].append(request)
         due_heading = f"Due in the next {AMBER_WINDOW_DAYS} days"
         return super().get_context_data(
@@ -67,23 +70,20 @@ def _empty_section(agency: Agency) -> dict:
     }
 
 
-def _lead_actions(agency_ids, today):
-    accepted = Evidence.objects.filter(
-        action=OuterRef("pk"), review_state=Evidence.ReviewState.ACCEPTED, withdrawn=False
-    )
-    # The to-do list (the reminder email's too) and, in the same query, work done but not yet evidenced.
+def _lead_actions(user, today, board_ids):
+    # The to-do list (the reminder email's too) and, in the same query, what awaits evidence: the
+    # dashboard's definition (ActionQuerySet.awaiting_evidence), so the two pages count the same actions.
+    mine = Action.objects.led_by(user, board_ids)
     return (
-        Action.objects.filter(agency__in=agency_ids)
-        .annotate(has_accepted=Exists(accepted))
-        .filter(to_do_condition(today) | Q(status__in=DONE_STATUSES, has_accepted=False))
+        (mine.to_do(today) | mine.awaiting_evidence())
         .select_related("recommendation__review")
         .order_by("due_date", "pk")
     )
 
 
-def _lead_evidence(agency_ids):
+def _lead_evidence(user, board_ids):
     return (
-        Evidence.objects.filter(action__agency__in=agency_ids, withdrawn=False)
+        Evidence.objects.led_by(user, board_ids)
         .exclude(review_state=Evidence.ReviewState.ACCEPTED)
         .select_related("action__recommendation__review", "reviewed_by")
     )

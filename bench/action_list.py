@@ -57,8 +57,8 @@ def floor_view(request):
     from reviews import roles
     from reviews.models import Agency, Recommendation, Review
 
-    request.user._lscb_roles = frozenset({roles.BUSINESS_MANAGER})
-    review = Review(pk=1, slug="child-1", subject="Child 1", title="Child 1: serious case review")
+    request.user._lscb_scope = roles.Scope(roles={1: frozenset({roles.MANAGER})})
+    review = Review(pk=1, board_id=1, slug="child-1", subject="Child 1", title="Child 1: serious case review")
     agency = Agency(pk=1, name="Agency 01")
     rows = []
     for i in range(50):

@@ -40,7 +40,8 @@ def postgres_database(server_url: str, name: str) -> tuple[str, Callable[[], Non
 
 def build_board(reviews: int = REVIEWS) -> dict:
     """The fictional board, written in bulk with history rows: `reviews` × 25 recommendations × 4 actions."""
-    from django.contrib.auth.models import Group, User
+    from common import first_board, give_role
+    from django.contrib.auth.models import User
     from django.db import connection
     from simple_history.utils import bulk_create_with_history
 
@@ -52,7 +53,8 @@ def build_board(reviews: int = REVIEWS) -> dict:
     rng = random.Random(2026)
     admin = User.objects.create_superuser("bench-admin", "admin@example.org", PASSWORD)
     manager = User.objects.create_user("bench-manager", "manager@example.org", PASSWORD)
-    manager.groups.add(Group.objects.get(name=roles.BUSINESS_MANAGER))
+    give_role(manager, roles.BUSINESS_MANAGER)
+    board = first_board()
     agencies = bulk_create_with_history(
         [Agency(name=f"Agency {i:02d}", short_name=f"A{i:02d}") for i in range(AGENCIES)], Agency, default_user=admin
     )
@@ -61,6 +63,7 @@ def build_board(reviews: int = REVIEWS) -> dict:
     reviews = bulk_create_with_history(
         [
             Review(
+                board=board,
                 slug=f"child-{i}",
                 subject=f"Child {i}",
                 title=f"Child {i}: serious case review",

@@ -117,12 +117,29 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
+def first_board():
+    """The deployment's first board (made by the migrations), which the benchmarks' reviews belong to."""
+    from reviews.models import Board
+
+    return Board.objects.order_by("pk").first() or Board.objects.create(name="Bench board", slug="bench-board")
+
+
+def give_role(user, role: str, agencies=()):
+    """`role` is a label ("Business manager") or a code ("manager"), on the first board."""
+    from reviews import roles
+    from reviews.models import Membership
+
+    code = {label: code for code, label in roles.ROLE_CHOICES}.get(role, role)
+    membership, _ = Membership.objects.get_or_create(user=user, board=first_board(), role=code)
+    membership.agencies.add(*agencies)
+    return membership
+
+
 def user_with_role(username: str, role: str):
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
     user = get_user_model().objects.create(username=username, first_name="Bench", last_name=role)
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    give_role(user, role)
     return user
 
 
@@ -145,6 +162,7 @@ def build_board(actions: int, reviews: int = 1, agencies: int = 13, seed: int = 
     review_rows = bulk_create_with_history(
         [
             Review(
+                board=first_board(),
                 slug=f"{prefix}-{n}",
                 subject=f"Child {prefix.upper()}{n}",
                 title=f"Child {n}: review",

@@ -87,8 +87,8 @@ def build_board(board_actions: int):
     """A fictional board: many actions created in bulk with history, and one action changed 100 times."""
     import datetime
 
+    from common import first_board, give_role
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from simple_history.utils import bulk_create_with_history
 
     from actions.models import Action, ProgressUpdate
@@ -97,12 +97,15 @@ def build_board(board_actions: int):
     from reviews.models import Agency, Recommendation, Review, natural_sort_key
 
     manager = get_user_model().objects.create_user("bench-manager", first_name="Morgan", last_name="Ellis")
-    manager.groups.add(Group.objects.get_or_create(name=roles.BUSINESS_MANAGER)[0])
+    give_role(manager, roles.BUSINESS_MANAGER)
     agencies = bulk_create_with_history(
         [Agency(name=f"Agency {n}", short_name=f"A{n}") for n in range(20)], Agency, default_user=manager
     )
     reviews = bulk_create_with_history(
-        [Review(slug=f"review-{n}", subject=f"Child {n}", title=f"Child {n}: review") for n in range(50)],
+        [
+            Review(board=first_board(), slug=f"review-{n}", subject=f"Child {n}", title=f"Child {n}: review")
+            for n in range(50)
+        ],
         Review,
         default_user=manager,
     )

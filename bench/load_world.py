@@ -100,24 +100,25 @@ def seed_users(count: int, agencies: list) -> list[LoadUser]:
 
     One password hash is computed and shared: hashing 50 passwords (PBKDF2) would take a minute.
     """
+    from common import give_role
     from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    groups = {group.name: group for group in Group.objects.all()}
     password = make_password(PASSWORD)
     load_users, leads = [], 0
     for n in range(count):
         role = ROLE_CYCLE[n % len(ROLE_CYCLE)]
         user = User.objects.create(username=f"load-{n:03d}", email=f"load-{n:03d}@example.org", password=password)
-        user.groups.add(groups[role])
         key = secrets.token_bytes(20)
         TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True, key=key.hex())
         agency_ids = []
         if role == "Agency lead":
             agency = agencies[leads % len(agencies)]
-            agency.leads.add(user)
+            give_role(user, role, [agency])
             agency_ids, leads = [agency.pk], leads + 1
+        else:
+            give_role(user, role)
         load_users.append(LoadUser(user.username, role, key, agency_ids))
     return load_users
 

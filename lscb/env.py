@@ -6,6 +6,7 @@ is worse than a server that refuses to start.
 """
 
 import os
+import re
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -94,3 +95,56 @@ def cache_settings(url: str) -> dict:
         raise ImproperlyConfigured(f"LSCB_CACHE_URL must start locmem://, file:/// or dummy://, not {url!r}")
     # Printed plans are large; keep a day's worth and let the least used go first.
     return {"default": {**backend, "TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 500}}}
+
+
+SSO_PROVIDER_ID = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+SSO_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def sso_providers() -> list[dict]:
+    """The single sign-on providers (README "Single sign-on"), from LSCB_SSO_PROVIDERS=council,nhsmail and,
+    for each, LSCB_SSO_<ID>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _NAME, _DOMAINS and the optional flags.
+
+    A provider vouches only for the e-mail domains it lists, and one domain has one provider.
+    """
+    providers, owner_of = [], {}
+    for provider_id in env_list("LSCB_SSO_PROVIDERS"):
+        if not SSO_PROVIDER_ID.match(provider_id):
+            raise ImproperlyConfigured(
+                f"LSCB_SSO_PROVIDERS: {provider_id!r} must be lower-case letters, digits and hyphens, e.g. council"
+            )
+        prefix = f"LSCB_SSO_{provider_id.upper().replace('-', '_')}_"
+        provider = {
+            "id": provider_id,
+            "issuer": env_str(prefix + "ISSUER").strip(),
+            "client_id": env_str(prefix + "CLIENT_ID").strip(),
+            "client_secret": env_str(prefix + "CLIENT_SECRET"),
+            "name": env_str(prefix + "NAME").strip(),
+            "domains": [domain.lower() for domain in env_list(prefix + "DOMAINS")],
+            "mfa_enforced": env_bool(prefix + "MFA_ENFORCED", False),
+            "required": env_bool(prefix + "REQUIRED", False),
+            "trust_email": env_bool(prefix + "TRUST_EMAIL", False),
+            "sign_algo": env_str(prefix + "SIGN_ALGO", "RS256").strip(),
+            "scopes": env_str(prefix + "SCOPES", "openid email").strip(),
+        }
+        for key in ("issuer", "client_id", "client_secret", "name", "domains"):
+            if not provider[key]:
+                raise ImproperlyConfigured(f"{prefix}{key.upper()} is needed for single sign-on provider {provider_id}")
+        issuer = urlparse(provider["issuer"])
+        if issuer.scheme != "https" and not (issuer.scheme == "http" and issuer.hostname in LOOPBACK_HOSTS):
+            raise ImproperlyConfigured(f"{prefix}ISSUER must be an https:// URL, not {provider['issuer']!r}")
+        if provider["sign_algo"] not in {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256"}:
+            raise ImproperlyConfigured(f"{prefix}SIGN_ALGO must be an asymmetric algorithm such as RS256")
+        for domain in provider["domains"]:
+            if not SSO_DOMAIN.match(domain):
+                raise ImproperlyConfigured(
+                    f"{prefix}DOMAINS: {domain!r} is not an e-mail domain such as council.gov.uk"
+                )
+            if domain in owner_of:
+                raise ImproperlyConfigured(
+                    f"{domain} is served by both {owner_of[domain]} and {provider_id}: choose one"
+                )
+            owner_of[domain] = provider_id
+        providers.append(provider)
+    return providers

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from lscb.env import cache_settings, email_settings, env_bool, env_int, env_list, env_str
+from lscb.env import cache_settings, email_settings, env_bool, env_int, env_list, env_str, sso_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",  # the task queue's table (DBTaskResult) and its worker, `manage.py db_worker`
+    "rest_framework",  # the read-only reporting API (lscb/board/api), DESIGN.md §14
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us rather than a CDN the CSP refuses
     "lscb.platform",
     "reviews",
     "actions",
@@ -116,10 +119,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "board:dashboard"
+LOGIN_REDIRECT_URL = "board:root"  # a lead lands on their own work queue, others on the dashboard
 LOGOUT_REDIRECT_URL = "login"
 # Axes first: it refuses a locked-out sign-in before any password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# The single sign-on backend answers only a provider's callback (lscb/platform/sso/backend.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "lscb.platform.sso.backend.ProviderBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -144,8 +152,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Until `collectstatic` has run (a laptop, the tests) serve straight from the source folders.
-WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.exists()
+# Until `collectstatic` has run (a laptop, the tests) serve straight from the source folders; the `make run`
+# demo always does (LSCB_STATIC_FROM_SOURCE=1), so a stale var/static from an earlier collectstatic is never served.
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("LSCB_STATIC_FROM_SOURCE", False) or not STATIC_ROOT.exists()
+# Files browsers ask for at the site's root (/favicon.ico), served by whitenoise like the static files.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Evidence lives here, outside the static files, and is served only through a
 # permission-checked view. Never put MEDIA_ROOT under a web server's document root.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
@@ -198,6 +209,9 @@ else:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the `make run` demo), each message is a
+# file in this folder, readable as it was sent, instead of base64 in the log.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "action-tracker@localhost")
 # A mail server that accepts the connection and then hangs must not hold a worker for ever.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
@@ -281,11 +295,27 @@ LSCB_SESSION_MAX_HOURS = env_int("LSCB_SESSION_MAX_HOURS", 10, minimum=1)
 # The security log holds people's names and addresses: `prune_security_log` removes older events.
 LSCB_SECURITY_LOG_DAYS = env_int("LSCB_SECURITY_LOG_DAYS", 400, minimum=30)
 SESSION_COOKIE_AGE = LSCB_SESSION_MAX_HOURS * 3600
+
+# --- Single sign-on (OpenID Connect; README "Single sign-on", lscb/platform/sso/) -----
+# Providers from LSCB_SSO_PROVIDERS and LSCB_SSO_<ID>_* (lscb.env.sso_providers); none by default.
+LSCB_SSO_PROVIDERS = sso_providers()
+# Seconds to wait for a provider's discovery, token, keys and userinfo endpoints.
+LSCB_SSO_TIMEOUT = env_int("LSCB_SSO_TIMEOUT", 10, minimum=1)
+# Whom a person without an account (or with another address) should ask: shown on the refusal page.
+LSCB_ACCESS_CONTACT = env_str("LSCB_ACCESS_CONTACT", "the partnership's business manager")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- The board ----------------------------------------------------------------
 BOARD_NAME = env_str("LSCB_BOARD_NAME", "Northbridge Safeguarding Children Partnership")
+# Whose bank holidays the statutory clocks' working days skip (reviews/clocks.py): ENG (England, the default),
+# WLS (Wales, the same days), SCT (Scotland) or NIR (Northern Ireland).
+LSCB_BANK_HOLIDAYS = env_str("LSCB_BANK_HOLIDAYS", "ENG").strip().upper()
+if LSCB_BANK_HOLIDAYS not in {"ENG", "WLS", "SCT", "NIR"}:
+    raise ImproperlyConfigured(f"LSCB_BANK_HOLIDAYS must be ENG, WLS, SCT or NIR, not {LSCB_BANK_HOLIDAYS!r}")
 PROTECTIVE_MARKING = env_str("LSCB_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
+# Where the deployment publishes docs/user-guide.md with its pictures (the footer's "User guide" goes there);
+# empty: /guide/ shows the guide rendered from its Markdown, with its pictures.
+LSCB_USER_GUIDE_URL = env_str("LSCB_USER_GUIDE_URL").strip()
 # Both reach email headers (Subject, From), where a line break would start a header of its own.
 for _name, _value in {"LSCB_PROTECTIVE_MARKING": PROTECTIVE_MARKING, "DEFAULT_FROM_EMAIL": DEFAULT_FROM_EMAIL}.items():
     if len(_value.splitlines()) > 1 or "\r" in _value or "\n" in _value:
@@ -299,6 +329,44 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Holds rendered plans keyed on their data's latest history (actions/plan/). LocMem is per
 # process; with several gunicorn workers point LSCB_CACHE_URL at a shared folder (file:///…).
 CACHES = cache_settings(env_str("LSCB_CACHE_URL"))
+
+# --- The reporting API (lscb/board/api, DESIGN.md §14) ---------------------------
+# Read-only; a personal API token (lscb/platform/api_tokens) or the signed-in session. Every
+# endpoint scopes by for_user() and names its permission (lscb.platform.api_tokens.rest.NamedPermission).
+LSCB_API_PAGE_SIZE = env_int("LSCB_API_PAGE_SIZE", 100, minimum=1)
+LSCB_API_MAX_PAGE_SIZE = env_int("LSCB_API_MAX_PAGE_SIZE", 500, minimum=1)
+# Requests a token (or a signed-in person browsing the API) may make; DRF's rate syntax, e.g. 600/hour.
+LSCB_API_RATE = env_str("LSCB_API_RATE", "120/min")
+# The longest a new token may live, in days.
+LSCB_API_TOKEN_MAX_DAYS = env_int("LSCB_API_TOKEN_MAX_DAYS", 366, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lscb.platform.api_tokens.rest.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["lscb.platform.api_tokens.rest.NamedPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["lscb.platform.api_tokens.rest.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "lscb.platform.api_tokens.rest.BoundedPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATE_FORMAT": "iso-8601",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Case review action tracker: reporting API",
+    "DESCRIPTION": "Read-only. Every endpoint shows exactly what the person whose token it is sees on the pages.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"AssuranceLevelEnum": "actions.choices.AssuranceLevel"},
+}
 
 # The security log (lscb.platform.security) writes one JSON object a line, for a SIEM to collect
 # from the service's journal; every event is also kept in the database (/audit/security/).

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("assurance.urls")),
     path("", include("lscb.board.urls")),
+    path("api/", include("lscb.board.api.urls")),
     path("admin/", admin.site.urls),
 ]

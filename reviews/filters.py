@@ -3,8 +3,14 @@
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from reviews.models import Review
+from reviews.models import DEADLINES_AHEAD_WORKING_DAYS, LearningActivity, Review
+
+DEADLINES = [
+    ("overdue", "A milestone overdue"),
+    ("due", f"A milestone due in the next {DEADLINES_AHEAD_WORKING_DAYS} working days"),
+]
 
 
 class ReviewFilterSet(django_filters.FilterSet):
@@ -14,16 +20,51 @@ class ReviewFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Review.Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
     )
+    deadline = django_filters.ChoiceFilter(
+        choices=DEADLINES,
+        label="Deadlines",
+        empty_label="Any",
+        method="filter_deadline",
+        error_messages={"invalid_choice": "Select overdue or due in the next 20 working days"},
+    )
     q = django_filters.CharFilter(
         method="search",
         label="Search",
         max_length=200,
         widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
     )
+    # The annual report pack's figures (assurance.annual_report) cite these: commissioned, concluded in a year.
+    commissioned_after = django_filters.DateFilter(
+        field_name="commissioned_on", lookup_expr="gte", label="Commissioned on or after"
+    )
+    commissioned_before = django_filters.DateFilter(
+        field_name="commissioned_on", lookup_expr="lte", label="Commissioned on or before"
+    )
+    published_after = django_filters.DateFilter(
+        field_name="published_on", lookup_expr="gte", label="Published on or after"
+    )
+    published_before = django_filters.DateFilter(
+        field_name="published_on", lookup_expr="lte", label="Published on or before"
+    )
+    ongoing_on = django_filters.DateFilter(
+        method="filter_ongoing", label="Ongoing on", help_text="Commissioned by this date and not yet published."
+    )
 
     class Meta:
         model = Review
-        fields = ["kind", "status", "q"]
+        fields = [
+            "kind", "status", "deadline", "q", "commissioned_after", "commissioned_before", "published_after",
+            "published_before", "ongoing_on",
+        ]  # fmt: skip
+
+    def filter_ongoing(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(commissioned_on__lte=value).exclude(published_on__lte=value)
+
+    def filter_deadline(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.with_milestone_overdue(today)
+        return queryset.with_milestone_due(today, DEADLINES_AHEAD_WORKING_DAYS)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -35,3 +76,25 @@ class ReviewFilterSet(django_filters.FilterSet):
             | Q(subject__icontains=value)
             | Q(slug__icontains=value)
         )
+
+
+class LearningActivityFilterSet(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(
+        choices=LearningActivity.Kind.choices, label="Kind", widget=forms.CheckboxSelectMultiple
+    )
+    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label="On or after")
+    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label="On or before")
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
+    )
+
+    class Meta:
+        model = LearningActivity
+        fields = ["kind", "held_after", "held_before", "q"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.filter(title__icontains=value) if value else queryset

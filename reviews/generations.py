@@ -7,6 +7,7 @@ dashboard's heat map, counted from recommendations, as it was.
 
 AGENCIES = "agencies"  # any agency: its name, or who leads it
 THEMES = "themes"  # any theme's name
+LEARNING = "learning"  # any learning activity: the heat map counts them by theme
 
 
 def of_review(review_id: int) -> str:

@@ -4,13 +4,55 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from actions.choices import ActionStatus
 from actions.models import Action, ProgressUpdate
 from assurance.models import AssuranceJudgement, AssuranceRequest, Evidence
-from reviews.models import Agency, Recommendation, Review, Theme
+from reviews import roles
+from reviews.models import Agency, Board, Membership, Recommendation, Review, Theme
+
+FIRST_BOARD = {
+    "slug": "northbridge-safeguarding-children-partnership",
+    "name": "Northbridge Safeguarding Children Partnership",
+    "short_name": "NSCP",
+}
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"board-{n}")
+    name = factory.Sequence(lambda n: f"Board {n} Safeguarding Adults Board")
+    short_name = factory.Sequence(lambda n: f"B{n}")
+    kind = Board.Kind.ADULTS
+
+
+def first_board() -> Board:
+    """The board every test's records belong to unless it names another: the migrations' first board
+    (made again after a transactional test emptied the tables)."""
+    return Board.objects.order_by("pk").first() or BoardFactory(kind=Board.Kind.CHILDREN, **FIRST_BOARD)
+
+
+_ROLE_CODES = {label: code for code, label in roles.ROLE_CHOICES}
+
+
+def give_role(user, role: str, board: Board | None = None, agencies=()) -> Membership:
+    """Make `user` a member of `board` (the first board by default) in `role` (a code or its label);
+    an agency lead leads `agencies` there (added to any they already lead)."""
+    code = _ROLE_CODES.get(role, role)
+    membership, _ = Membership.objects.get_or_create(user=user, board=board or first_board(), role=code)
+    if agencies:
+        membership.agencies.add(*agencies)
+    roles.forget(user)
+    return membership
+
+
+def make_lead(user, agency, board: Board | None = None) -> Membership:
+    """`user` leads `agency` on `board` (the first board by default)."""
+    return give_role(user, roles.LEAD, board, [agency])
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -26,9 +68,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
     @factory.post_generation
-    def role(self, create, extracted, **kwargs):
+    def role(self, create, extracted, board=None, agencies=(), **kwargs):
+        """`role="Business manager"` (or a code), on the first board unless `role__board` names another."""
         if extracted:
-            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
+            give_role(self, extracted, board, agencies)
         self.save()
 
 
@@ -53,6 +96,7 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Review
 
+    board = factory.LazyFunction(first_board)
     slug = factory.Sequence(lambda n: f"review-{n}")
     subject = factory.Sequence(lambda n: f"Child {n}")
     title = factory.LazyAttribute(lambda r: f"{r.subject}: serious case review")
@@ -113,6 +157,7 @@ class AssuranceRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AssuranceRequest
 
+    board = factory.LazyFunction(first_board)
     agency = factory.SubFactory(AgencyFactory)
     subject = "Request for assurance"
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=28))

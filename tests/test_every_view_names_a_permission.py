@@ -5,18 +5,26 @@ a function view is wrapped in `permission_required`. The few views that need non
 
 import rules
 from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.views import APIView
 
 from lscb.platform.permissions import PermissionRequiredMixin
 
 # URL name: why it needs no board permission.
 NO_PERMISSION = {
     "healthz": "for load balancers, before anyone signs in",
+    "user-guide": "the product's user guide: help, no board's information, open before signing in",
+    "user-guide-power-bi": "a page of the user guide",
+    "user-guide-picture": "a picture of the user guide, of the fictional demo board",
     "login": "signing in comes before any role",
     "logout": "anyone signed in may sign out",
     "two-factor-verify": "part of signing in",
     "two-factor-setup": "part of signing in",
     "two-factor-backup-codes": "the person's own sign-in codes",
+    "sso-start": "single sign-on: signing in comes before any role",
+    "sso-callback": "single sign-on: signing in comes before any role",
+    "sso-signed-out": "after signing out, the offer to sign out at the provider too",
     "board:root": "only redirects to the dashboard, which names its permission",
+    "board:calendar-feed": "calendar clients cannot sign in: its secret token is the credential, read as its owner",
 }
 
 
@@ -33,9 +41,12 @@ def board_patterns(resolver=None, namespace: str = ""):
 
 
 def named_permission(callback) -> str:
-    view_class = getattr(callback, "view_class", None)
+    # A REST framework view names it for lscb.platform.api_tokens.rest.NamedPermission; a viewset's
+    # callback carries its class as `cls`.
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     if view_class is not None:
-        return view_class.permission if issubclass(view_class, PermissionRequiredMixin) else ""
+        named = issubclass(view_class, PermissionRequiredMixin | APIView)
+        return getattr(view_class, "permission", "") if named else ""
     return getattr(callback, "permission", "")
 
 

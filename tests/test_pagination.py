@@ -6,7 +6,14 @@ from django.urls import reverse
 from conftest import client_for
 from tests.factories import AssuranceRequestFactory
 
-LISTS = ["actions:list", "board:reviews", "assurance:requests", "assurance:challenges", "board:security-log"]
+LISTS = [
+    "actions:list",
+    "board:reviews",
+    "board:milestones",
+    "assurance:requests",
+    "assurance:challenges",
+    "board:security-log",
+]
 
 
 @pytest.mark.parametrize("name", LISTS)

@@ -75,3 +75,44 @@ def test_a_lead_sees_the_heading_their_extract_prints(client, lead_b, agency_b, 
     url = reverse("actions:plan-pdf", args=[cross_agency_review.slug]) + f"?agency={agency_b.pk}"
     printed, _ = pdf_text(print_when_ready(client, url).content)
     assert heading_of(page, CROSS) == heading_of(printed, CROSS) == "2. Agency B (Police)"
+
+
+def extract_links(client, user, review) -> list[str]:
+    html = client_for(client, user).get(reverse("board:review", args=[review.slug])).content.decode()
+    plan = reverse("actions:plan-pdf", args=[review.slug])
+    return sorted(set(re.findall(re.escape(plan) + r"\?agency=(\d+)", html)))
+
+
+@pytest.mark.parametrize("persona", ["manager", "chair"])
+def test_managers_and_chairs_are_offered_every_agencys_extract(client, personas, persona, cross_agency_review):
+    from reviews.models import Agency
+
+    with_actions = {str(pk) for pk in Agency.objects.filter(actions__isnull=False).values_list("pk", flat=True)}
+    assert extract_links(client, personas[persona], cross_agency_review) == sorted(with_actions)
+    assert len(with_actions) == 2
+
+
+def test_a_lead_is_offered_only_their_own_agencys_extract_and_it_prints(client, lead_a, agency_a, cross_agency_review):
+    assert extract_links(client, lead_a, cross_agency_review) == [str(agency_a.pk)]
+    url = reverse("actions:plan-pdf", args=[cross_agency_review.slug]) + f"?agency={agency_a.pk}"
+    response = print_when_ready(client, url)
+    assert response.status_code == 200
+    _, pages = pdf_text(response.content)
+    # The running header of every page says whose extract it is.
+    assert all("Child Q action plan: extract for Agency A (Children's Social Care)" in page for page in pages)
+
+
+@pytest.mark.parametrize("persona", ["outsider"])
+def test_someone_with_no_role_is_offered_no_extract(client, personas, persona, cross_agency_review):
+    response = client_for(client, personas[persona]).get(reverse("board:review", args=[cross_agency_review.slug]))
+    assert response.status_code == 404
+
+
+def test_the_review_page_links_the_plan_and_each_extract_in_word(
+    client, manager, lead_a, agency_a, cross_agency_review
+):
+    docx = reverse("actions:plan-docx", args=[cross_agency_review.slug])
+    html = client_for(client, manager).get(reverse("board:review", args=[cross_agency_review.slug])).content.decode()
+    assert f'href="{docx}"' in html and f'href="{docx}?agency={agency_a.pk}"' in html
+    html = client_for(client, lead_a).get(reverse("board:review", args=[cross_agency_review.slug])).content.decode()
+    assert f'href="{docx}"' not in html and f'href="{docx}?agency={agency_a.pk}"' in html

@@ -22,13 +22,16 @@ from conftest import client_for
 from lscb.platform.limits import BoundedTextMixin
 from lscb.platform.locking import latest_history_id
 from reviews import forms as review_forms
-from reviews.models import Agency, Recommendation, Review, Theme
+from reviews.models import Agency, Milestone, MilestoneRule, Recommendation, Review, Theme
 from tests.board_state import board_state
+from tests.factories import first_board
 
 BOUNDED_MODELS = (
     Agency,
     Theme,
     Review,
+    Milestone,
+    MilestoneRule,
     Recommendation,
     Action,
     ProgressUpdate,
@@ -188,7 +191,9 @@ def test_a_request_over_the_bound_is_refused(client, manager, lead_a, action_a, 
 
 
 def test_a_chase_note_over_the_bound_is_refused(client, manager, agency_a, action_a):
-    request = AssuranceRequest.objects.create(agency=agency_a, subject="S", due_on=timezone.localdate())
+    request = AssuranceRequest.objects.create(
+        board=first_board(), agency=agency_a, subject="S", due_on=timezone.localdate()
+    )
     request.actions.set([action_a])
     data = {"chased_on": timezone.localdate().isoformat(), "method": "Telephone", "note": too_long(Chase, "note")}
     before = everything()
@@ -207,7 +212,9 @@ def test_a_challenge_event_over_the_bound_is_refused(client, manager, agency_a, 
 
 @pytest.mark.parametrize("field", ["challenge", "response", "outcome"])
 def test_a_challenge_over_the_bound_is_refused(client, manager, agency_a, action_a, field):
-    event = ChallengeEvent.objects.create(title="Scrutiny", held_on=timezone.localdate(), chair="Priya Anand")
+    event = ChallengeEvent.objects.create(
+        board=first_board(), title="Scrutiny", held_on=timezone.localdate(), chair="Priya Anand"
+    )
     data = {"action": action_a.pk, "challenge": "Why?", "response": "", "outcome": ""}
     data[field] = too_long(Challenge, field)
     before = everything()

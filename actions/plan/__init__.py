@@ -46,7 +46,12 @@ PDF_DIR = Path(__file__).resolve().parent / "pdf"
 # What a cached plan was printed by: this code, its template and its stylesheet and fonts, read once at
 # start-up, so a plan printed in an old layout is never served after an upgrade.
 LAYOUT_VERSION = generations.files_digest(
-    [Path(__file__), Path(settings.BASE_DIR) / "templates" / "actions" / "plan.html", *PDF_DIR.rglob("*.*")]
+    [
+        Path(__file__),
+        Path(__file__).with_name("word.py"),
+        Path(settings.BASE_DIR) / "templates" / "actions" / "plan.html",
+        *PDF_DIR.rglob("*.*"),
+    ]
 )
 BOARD_WIDE = "Board-wide and national recommendations"
 
@@ -145,11 +150,15 @@ class PlanDocument:
     generated_at: datetime.datetime
     board_name: str = field(default_factory=lambda: settings.BOARD_NAME)
     marking: str = field(default_factory=lambda: settings.PROTECTIVE_MARKING)
+    # A printed list: which review(s) and each filter applied, in words, for its first page.
+    criteria: list[tuple[str, str]] | None = None
+    # A review's plan: the review's milestones (DESIGN.md §10), for its first page.
+    milestones: list = field(default_factory=list)
 
 
 def plan_actions(actions):
     """The queryset the plan prints from: one query, with the recommendation, review and agency joined."""
-    return actions.select_related("recommendation__review", "agency").order_by(
+    return actions.select_related("recommendation__review__board", "agency").order_by(
         "recommendation__review_id", "recommendation__sort_key", "recommendation_id", "pk"
     )
 
@@ -204,9 +213,12 @@ def review_sections(recommendations, numbering: dict | None = None) -> list[Agen
     return sections
 
 
-def plan_document(actions, *, title: str, subject: str, generated_by, review=None, agency=None, numbering=None):
+def plan_document(
+    actions, *, title: str, subject: str, generated_by, review=None, agency=None, numbering=None, criteria=None
+):
     """Build the printable plan from an Action queryset (already scoped by the caller)."""
     rows = list(plan_actions(actions))
+    board = printing_board(review, rows)
     statuses = Counter(a.status for a in rows)
     levels = Counter(a.assurance_level for a in rows)
     today = timezone.localdate()
@@ -223,11 +235,26 @@ def plan_document(actions, *, title: str, subject: str, generated_by, review=Non
         total=len(rows),
         generated_by=display_name(generated_by),
         generated_at=timezone.localtime(),
+        criteria=criteria,
+        milestones=list(review.milestones.order_by("order", "pk")) if review is not None else [],
+        **({"board_name": board.name, "marking": board.protective_marking} if board else {}),
     )
+
+
+def printing_board(review, rows):
+    """The board whose name and marking a plan carries: the review's lead board, or the one board of
+    all the rows printed; None (the deployment's name and marking) for rows of several boards."""
+    if review is not None:
+        return review.board
+    boards = {action.recommendation.review.board_id: action.recommendation.review.board for action in rows}
+    return next(iter(boards.values())) if len(boards) == 1 else None
 
 
 def plan_html(document: PlanDocument) -> str:
     return render_to_string("actions/plan.html", {"plan": document})
+
+
+PDF_VARIANT = "pdf/ua-1"
 
 
 class PdfBudgetExceeded(Exception):
@@ -240,9 +267,9 @@ def pdf_budget() -> tuple[int, float]:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint on our HTML, reading the stylesheet and fonts from disk only, at low CPU priority, within
-    its budget. Layout runs first; WeasyPrint cannot be stopped inside it, so the page count and the time it
-    took are checked between layout and writing, and a print over either raises PdfBudgetExceeded."""
+    """WeasyPrint on our HTML, tagged (PDF/UA), reading the stylesheet and fonts from disk only, at low CPU
+    priority, within its budget. Layout runs first; WeasyPrint cannot be stopped inside it, so the page count
+    and the time it took are checked between layout and writing, and a print over either raises PdfBudgetExceeded."""
     max_pages, max_seconds = pdf_budget()
 
     def render() -> bytes:
@@ -258,7 +285,9 @@ def html_to_pdf(html: str) -> bytes:
                 f"The document took more than {max_seconds:,} seconds to lay out, the most a print may take. "
                 "Print fewer actions: narrow the filter, or print one agency's extract."
             )
-        return document.write_pdf()
+        # PDF/UA-1: a tagged PDF (headings, tables and their header cells for a screen reader), with the
+        # title from <title> and the language from <html lang> in the catalogue (issue 16).
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
 
     return run_at_low_priority(render)
 
@@ -270,10 +299,15 @@ def render_actions_plan(actions, *, title: str, subject: str, generated_by, **ex
     )
 
 
-def render_action_list(actions, user) -> bytes:
-    """The filtered action list's PDF export (LSCB_ACTION_LIST_PDF_RENDERER): the plan's layout for these rows."""
+def render_action_list(actions, user, criteria: list[tuple[str, str]] | None = None) -> bytes:
+    """The filtered action list's PDF export: the plan's layout for these rows; its first page names the
+    review (or all reviews) and each filter applied (`criteria`, lscb.platform.lists.filters_in_words)."""
     return render_actions_plan(
-        actions, title="Action plan: filtered actions", subject="Filtered actions", generated_by=user
+        actions,
+        title="Action plan: filtered actions",
+        subject="Filtered actions",
+        generated_by=user,
+        criteria=criteria or [],
     )
 
 
@@ -329,8 +363,8 @@ def plan_cache_key(review: Review, agency: Agency | None, generated_by) -> str:
         review.pk,
         agency.pk if agency else "all",
         plan_generations(review),
-        settings.BOARD_NAME,
-        settings.PROTECTIVE_MARKING,
+        review.board.name,
+        review.board.protective_marking,
         timezone.localdate().isoformat(),
         getattr(generated_by, "pk", None),
         display_name(generated_by),

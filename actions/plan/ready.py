@@ -2,7 +2,7 @@
 
 After a change to a review (its generations bumped in the writer's transaction:
 lscb.board.generations), `queue_review()` queues, on commit, one task that
-prints the review's whole plan and every agency's extract. A print request
+prints the review's whole plan and every agency's extract, each as PDF and as Word (.docx). A print request
 then finds the ready file for the current generations and serves it; when
 there is none yet, it queues that one document and says it is being prepared.
 
@@ -34,6 +34,7 @@ from django_tasks.base import TaskResultStatus
 
 from actions import plan as plans
 from actions.models import Action
+from actions.plan import word
 from lscb.platform import tasks
 from lscb.platform.tasks import task
 from reviews import generations as names_of
@@ -42,17 +43,21 @@ from reviews.models import Agency, Review
 WHOLE = "all"
 
 
+# The files each document is printed as: the PDF, and the same plan in Word (actions.plan.word).
+KINDS = ("pdf", "docx")
+
+
 @dataclass
 class Ready:
     """What the store holds for one document now: its bytes, or `empty` (an extract with no actions)."""
 
-    pdf: bytes | None = None
+    content: bytes | None = None
     empty: bool = False
     refused: str = ""  # why the print was refused (over its page or time budget), in words
 
     @property
     def found(self) -> bool:
-        return self.pdf is not None or self.empty or bool(self.refused)
+        return self.content is not None or self.empty or bool(self.refused)
 
 
 def folder(review_id: int) -> Path:
@@ -65,19 +70,19 @@ def _stem(review: Review, agency_id: int | None) -> str:
         plans.LAYOUT_VERSION,
         review.pk,
         plans.plan_generations(review),
-        settings.BOARD_NAME,
-        settings.PROTECTIVE_MARKING,
+        review.board.name,
+        review.board.protective_marking,
         timezone.localdate().isoformat(),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"{agency_id or WHOLE}-{digest}"
 
 
-def lookup(review: Review, agency: Agency | None) -> Ready:
-    """The ready document for the current data, if the worker has printed it."""
+def lookup(review: Review, agency: Agency | None, kind: str = "pdf") -> Ready:
+    """The ready document (`kind`: "pdf" or "docx") for the current data, if the worker has printed it."""
     stem = folder(review.pk) / _stem(review, getattr(agency, "pk", None))
     try:
-        return Ready(pdf=stem.with_suffix(".pdf").read_bytes())
+        return Ready(content=stem.with_suffix(f".{kind}").read_bytes())
     except FileNotFoundError:
         pass
     try:
@@ -101,16 +106,17 @@ def _store(review_id: int, stem: str, suffix: str, content: bytes) -> None:
 
 
 def print_document(review: Review, agency: Agency | None) -> bool:
-    """Print one document unless its file for the current data exists. True when it printed."""
+    """Print one document, as PDF and Word, unless its files for the current data exist. True when it printed."""
     agency_id = getattr(agency, "pk", None)
-    if lookup(review, agency).found:
+    if all(lookup(review, agency, kind).found for kind in KINDS):
         return False
     stem = _stem(review, agency_id)  # read before the data: a change meanwhile leaves this file stale, not wrong
     document = plans.review_plan_document(review, agency, None)
     if document is None:
         _store(review.pk, stem, ".empty", b"")
         return True
-    document.generated_by = settings.BOARD_NAME
+    document.generated_by = review.board.name
+    _store(review.pk, stem, ".docx", word.plan_docx(document))  # Word has no page budget: it lays out nothing
     try:
         _store(review.pk, stem, ".pdf", plans.html_to_pdf(plans.plan_html(document)))
     except plans.PdfBudgetExceeded as refusal:

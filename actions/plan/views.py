@@ -16,7 +16,7 @@ REFRESH_SECONDS = 2
 
 def plan_in_scope(request, slug: str):
     """(review, agency or None for the whole plan), each through the user's scope (404 outside it)."""
-    review = get_object_or_404(scope.reviews_for(request.user), slug=slug)
+    review = get_object_or_404(scope.reviews_for(request.user).select_related("board"), slug=slug)
     raw = request.GET.get("agency", "").strip()
     if not raw:
         return review, None
@@ -26,7 +26,7 @@ def plan_in_scope(request, slug: str):
 
 
 @require_GET
-@permission_required("actions.print_plan", plan_in_scope, of=lambda review_and_agency: review_and_agency[1])
+@permission_required("actions.print_plan", plan_in_scope)
 def printed_plan(request, review_and_agency, slug: str):
     """The printed action plan (DESIGN.md §5); `?agency=<id>` gives one agency's extract.
 
@@ -35,19 +35,38 @@ def printed_plan(request, review_and_agency, slug: str):
     each change (actions.plan.ready); a print not ready yet is queued and this
     answers 202 with a page that says so and reloads itself, holding no worker.
     """
-    review, agency = review_and_agency
-    found = ready.lookup(review, agency)
+    return serve_ready(request, *review_and_agency, kind="pdf")
+
+
+@require_GET
+@permission_required("actions.print_plan", plan_in_scope)
+def word_plan(request, review_and_agency, slug: str):
+    """The printed plan in Word (`plan.docx`, `?agency=<id>` for an extract): the PDF's content, order and
+    marking, for boards that edit and publish plans in Word. The same permissions and the same worker."""
+    return serve_ready(request, *review_and_agency, kind="docx")
+
+
+CONTENT_TYPES = {
+    "pdf": ("application/pdf", "inline"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment"),
+}
+
+
+def serve_ready(request, review, agency, *, kind: str):
+    """The worker's ready file of this kind; else queue the print and say it is being prepared (202)."""
+    found = ready.lookup(review, agency, kind)
     if not found.found and ready.queue_plan(review, agency):
-        found = ready.lookup(review, agency)  # an immediate backend has printed it already
+        found = ready.lookup(review, agency, kind)  # an immediate backend has printed it already
     if found.empty:
         raise Http404("This agency has no actions in this review.")
-    if found.refused:
+    if found.content is None and found.refused:
         return render(request, "actions/too_large.html", {"review": review, "reason": found.refused}, status=422)
-    if found.pdf is None:
+    if found.content is None:
         return preparing(request, f"{review.subject} action plan" + (f": extract for {agency.name}" if agency else ""))
-    response = HttpResponse(found.pdf, content_type="application/pdf")
-    name = f"{review.slug}-action-plan{'-' + slugify(agency.short_name or agency.name) if agency else ''}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    content_type, disposition = CONTENT_TYPES[kind]
+    response = HttpResponse(found.content, content_type=content_type)
+    name = f"{review.slug}-action-plan{'-' + slugify(agency.short_name or agency.name) if agency else ''}.{kind}"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     patch_cache_control(response, private=True, no_store=True)
     return response
 

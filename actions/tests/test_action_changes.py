@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from actions import services
 from actions.choices import ActionStatus
-from actions.models import ProgressUpdate
+from actions.models import ImpactEvaluation, ProgressUpdate
 from conftest import client_for
 from lscb.platform.locking import StaleEdit, latest_history_id
 from tests.board_state import board_state
@@ -30,7 +30,9 @@ def test_on_hold_and_not_accepted_need_a_reason(client, manager, action_a, statu
     html = response.content.decode()
     assert response.status_code == 200
     assert f"Enter the reason the action is &quot;{status.label}&quot;: a reason is required" in html
-    assert 'href="#id_status_reason"' in html and "govuk-error-summary" in html
+    # Each status's reason has its own field, revealed under its radio: the error links to that one.
+    field = "status_reason" if status == ActionStatus.ON_HOLD else "not_accepted_reason"
+    assert f'href="#id_{field}"' in html and "govuk-error-summary" in html
     assert board_state() == before
 
 
@@ -44,8 +46,16 @@ def test_a_reason_is_stored_and_the_note_kept_as_the_history_reason(client, mana
     assert latest.status == ActionStatus.ON_HOLD
 
 
+def evidence_impact(action) -> None:
+    """An evaluation judged "impact evidenced", without which no action becomes Embedded."""
+    ImpactEvaluation.objects.create(
+        recommendation=action.recommendation, action=action, findings="Re-audit: 87%.", judgement="evidenced"
+    )
+
+
 @pytest.mark.parametrize("done", [ActionStatus.COMPLETED, ActionStatus.EVIDENCED, ActionStatus.EMBEDDED])
 def test_completion_date_is_set_on_completion_and_cleared_on_reopening(client, manager, action_a, done):
+    evidence_impact(action_a)
     client = client_for(client, manager)
     assert post_status(client, action_a, done).status_code == 302
     action_a.refresh_from_db()
@@ -56,6 +66,7 @@ def test_completion_date_is_set_on_completion_and_cleared_on_reopening(client, m
 
 
 def test_moving_between_done_statuses_keeps_the_original_completion_date(manager, action_a):
+    evidence_impact(action_a)
     services.change_status(
         action_a.pk, user=manager, seen=latest_history_id(action_a), status="completed", today=timezone.localdate()
     )
@@ -183,8 +194,10 @@ def test_the_action_page_query_count_does_not_grow_with_progress_updates(
     for i in range(n):
         ProgressUpdate.objects.create(action=action_a, text=f"Update {i}.", author=manager)
     client = client_for(client, manager)
-    # session, user, roles; the action (with recommendation, review and agencies); its updates (with authors);
+    # session, user, memberships; the action (with recommendation, review and agencies); the review's partner
+    # boards (whose managers may change it); its updates (with authors); its impact evaluations (its own and
+    # its recommendation's);
     # the assurance panel: evidence (with files), judgements, requests, challenges (with events).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(reverse("actions:detail", args=[action_a.pk]))
     assert len(response.context["progress_updates"]) == n

@@ -174,7 +174,7 @@ def test_the_list_is_paginated_with_a_count_and_keeps_filters_in_page_links(clie
     html = response.content.decode()
     assert response.context["paginator"].count == 60
     assert len(response.context["actions"]) == 10
-    assert "60 matching actions" in html
+    assert "In progress: 60 actions" in html
     assert 'href="?status=in_progress&amp;page=1"' in html
     assert shown(client, manager, "?page=zzz").context["page_obj"].number == 1
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from actions.choices import ActionStatus
 from actions.models import ListExport
-from conftest import client_for, run_queued_tasks
+from conftest import assert_accessible_pdf, client_for, run_queued_tasks
 from tests.factories import ActionFactory, RecommendationFactory
 
 LIST = reverse("actions:list")
@@ -52,13 +52,44 @@ def test_csv_export_round_trips_the_filtered_rows(client, manager, board, query)
     response = client.get(f"{LIST}?{query}&export=csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="actions-')
+    assert response["Content-Disposition"].startswith('attachment; filename="OFFICIAL-SENSITIVE_actions-')
     header, *rows = csv_rows(response)
     assert header[:5] == ["Review", "No.", "Agency", "Recommendation", "Action"]
     from actions.models import Action
 
     descriptions = dict(Action.objects.values_list("pk", "description"))
     assert [row[4].lstrip("'") for row in rows] == [descriptions[pk] for pk in expected]
+
+
+def test_exports_carry_the_protective_marking_outside_the_rows_so_they_still_import(client, manager, board, settings):
+    settings.PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE PERSONAL"
+    client_for(client, manager)
+    response = client.get(f"{LIST}?export=csv")
+    assert 'filename="OFFICIAL-SENSITIVE-PERSONAL_actions-' in response["Content-Disposition"]
+    header, *rows = csv_rows(response)
+    assert header[0] == "Review" and len(rows) == 5, "row 1 is still the header: nothing added above or below"
+    response = client.get(f"{LIST}?export=xlsx")
+    assert 'filename="OFFICIAL-SENSITIVE-PERSONAL_actions-' in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    assert [cell.value for cell in sheet[1]][:2] == ["Review", "No."] and sheet.max_row == 6
+    assert sheet.oddHeader.center.text == "OFFICIAL-SENSITIVE PERSONAL"
+    assert sheet.oddFooter.center.text == "OFFICIAL-SENSITIVE PERSONAL"
+    assert sheet.print_title_rows == "$1:$1", "the heading row repeats on every printed page"
+    assert workbook.properties.subject == workbook.properties.keywords == "OFFICIAL-SENSITIVE PERSONAL"
+    assert workbook.properties.title == "OFFICIAL-SENSITIVE PERSONAL: actions"
+
+
+def test_exports_have_a_status_reason_column(client, manager, review, agency_a):
+    rec = RecommendationFactory(review=review, agency=agency_a, number="1.1")
+    ActionFactory(recommendation=rec, status=ActionStatus.ON_HOLD, status_reason="Waiting for the new IT system.")
+    client_for(client, manager)
+    header, row = csv_rows(client.get(f"{LIST}?export=csv"))
+    assert row[header.index("Status reason")] == "Waiting for the new IT system."
+    sheet = load_workbook(io.BytesIO(client.get(f"{LIST}?export=xlsx").content)).active
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert header[header.index("Status") + 1] == "Status reason"
+    assert row[header.index("Status reason")] == "Waiting for the new IT system."
 
 
 def test_csv_export_neutralises_spreadsheet_formulas_and_writes_uk_dates(client, manager, board):
@@ -160,6 +191,31 @@ def test_pdf_export_prints_exactly_the_filtered_rows(client, manager, board, dja
         assert f"A action {n}" in text
     assert "B action" not in text and "HYPERLINK" not in text
     assert "OFFICIAL-SENSITIVE" in text
+    assert_accessible_pdf(response.content, "Action plan: filtered actions")
+
+
+def test_the_pdf_exports_first_page_names_the_review_and_every_filter_in_words(
+    client, manager, board, agency_a, django_capture_on_commit_callbacks
+):
+    from actions.tests.test_plan import pdf_text
+
+    client_for(client, manager)
+    query = f"review=child-q&status=in_progress&status=on_hold&agency={agency_a.pk}&due_before=2027-01-31&q=audit"
+    _, response = pdf_export(client, f"{LIST}?{query}&export=pdf", django_capture_on_commit_callbacks)
+    _, pages = pdf_text(response.content)
+    first = " ".join(pages[0].split())
+    assert "What this list holds" in first
+    for words in [
+        "Review Child Q: serious case review",  # the review's title
+        "Agency Agency A (Children's Social Care)",
+        "Status In progress or On hold",
+        "Due on or before 31 January 2027",
+        "Search audit",
+    ]:
+        assert words in first, words
+    _, response = pdf_export(client, f"{LIST}?overdue=1&export=pdf", django_capture_on_commit_callbacks)
+    first = " ".join(pdf_text(response.content)[1][0].split())
+    assert "Review All reviews" in first and "Overdue Overdue only" in first
 
 
 def test_a_leads_pdf_export_holds_only_their_agencys_rows_and_is_theirs_alone(

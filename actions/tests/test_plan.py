@@ -13,7 +13,7 @@ from actions import plan as plan_pdf
 from actions.choices import ActionStatus, AssuranceLevel
 from actions.models import Action
 from assurance.services import record_judgement
-from conftest import client_for, print_when_ready, run_queued_tasks
+from conftest import assert_accessible_pdf, client_for, print_when_ready, run_queued_tasks
 from reviews.models import Recommendation
 from tests.factories import ActionFactory, AgencyFactory, RecommendationFactory, ThemeFactory
 
@@ -73,8 +73,16 @@ def plan_review(review, agency_a, agency_b):
     return review
 
 
-def test_plan_prints_every_recommendation_in_order_under_its_agency(client, chair, plan_review, settings):
-    settings.BOARD_NAME = "Southport Safeguarding Children Partnership"
+def rename_board(review, name: str = "Southport Safeguarding Children Partnership", marking: str | None = None):
+    """The plan carries its review's lead board's name and marking (issue 13)."""
+    board = review.board
+    board.name = name
+    board.protective_marking = marking or board.protective_marking
+    board.save()
+
+
+def test_plan_prints_every_recommendation_in_order_under_its_agency(client, chair, plan_review):
+    rename_board(plan_review)
     response = print_when_ready(client_for(client, chair), "/reviews/child-q/plan.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text, pages = pdf_text(response.content)
@@ -104,6 +112,13 @@ def test_plan_prints_every_recommendation_in_order_under_its_agency(client, chai
         assert "by Southport Safeguarding Children Partnership" in page and "Priya" not in page
     assert "Summary of 7 actions" in pages[0] and "Awaiting assurance 5" in " ".join(pages[0].split())
     assert "No. Recommendation Action taken / progress Lead and due date Status (RAG) Assurance to the board" in text
+
+
+def test_the_plan_and_an_extract_are_tagged_pdfs_with_a_title_and_a_language(client, manager, agency_b, plan_review):
+    client_for(client, manager)
+    assert_accessible_pdf(print_when_ready(client, "/reviews/child-q/plan.pdf").content, "Child Q action plan")
+    extract = print_when_ready(client, f"/reviews/child-q/plan.pdf?agency={agency_b.pk}").content
+    assert_accessible_pdf(extract, "Child Q action plan: extract for Agency B (Police)")
 
 
 def test_the_header_row_repeats_on_every_page_of_a_long_plan(client, manager, review, agency_a):
@@ -211,13 +226,14 @@ def test_unknown_review_is_404(client, manager):
 
 def test_plan_view_query_count_is_pinned(client, manager, plan_review, django_assert_num_queries, renders):
     client_for(client, manager)
-    # Not ready: session, user, roles; review; the generations of the review and the agencies (one query);
-    # the print queued for the worker.
-    with django_assert_num_queries(6):
+    # Not ready: session, user, memberships; review (with its board, whose name the print carries); its
+    # partner boards (the permission is the review's boards'); the generations of the review and the
+    # agencies (one query); the print queued for the worker.
+    with django_assert_num_queries(7):
         assert client.get("/reviews/child-q/plan.pdf").status_code == 202
     assert run_queued_tasks() == 1 and len(renders) == 1
     # Ready: the same minus the queueing; the file is read from disk.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get("/reviews/child-q/plan.pdf").status_code == 200
     assert len(renders) == 1
 
@@ -301,7 +317,7 @@ def test_the_ready_plan_names_the_board_and_serves_everyone_from_one_print(
     client, manager, chair, plan_review, renders, settings
 ):
     """Printed by the worker before anyone asked, one file serves everyone who may see it (DESIGN.md §13)."""
-    settings.BOARD_NAME = "Southport Safeguarding Children Partnership"
+    rename_board(plan_review)
     by_manager = print_when_ready(client_for(client, manager), "/reviews/child-q/plan.pdf").content
     by_chair = print_when_ready(client_for(client, chair), "/reviews/child-q/plan.pdf").content
     assert by_manager == by_chair and "by Southport Safeguarding Children Partnership" in pdf_text(by_chair)[0]
@@ -320,9 +336,14 @@ def test_a_new_day_renders_again_because_rag_depends_on_the_date(manager, plan_r
 
 def test_the_marking_and_board_name_are_part_of_the_cache_key(manager, plan_review, settings, renders):
     plan_pdf.cached_plan(plan_review, None, manager)
-    settings.PROTECTIVE_MARKING = "OFFICIAL"
+    rename_board(plan_review, marking="OFFICIAL")
+    plan_review.refresh_from_db()
     assert "OFFICIAL" in pdf_text(plan_pdf.cached_plan(plan_review, None, manager))[0]
     assert len(renders) == 2
+    rename_board(plan_review, "Southport Safeguarding Adults Board")
+    plan_review.refresh_from_db()
+    assert "Southport Safeguarding Adults Board" in pdf_text(plan_pdf.cached_plan(plan_review, None, manager))[0]
+    assert len(renders) == 3
 
 
 def test_the_plan_never_fetches_from_the_network():

@@ -1,6 +1,9 @@
 """Plans ready before they are asked for (DESIGN.md §13): a change queues a print, a print serves the file."""
 
+import datetime
+
 from django.conf import settings
+from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -106,3 +109,28 @@ def test_a_print_someone_waits_for_is_taken_before_the_background_reprints(manag
     ready.print_plan.enqueue(review.pk)
     first = DBTaskResult.objects.first()  # the model's own ordering is the worker's
     assert first.task_path.endswith("print_plan")
+
+
+def test_just_after_midnight_the_nightly_command_has_todays_plans_printed_before_anyone_asks(
+    client, manager, review, agency_a, monkeypatch
+):
+    """A plan is named by its date: at midnight yesterday's file no longer serves. `print_todays_plans`, run
+    by cron after midnight, queues today's of every open review (once), so the first to ask gets the file."""
+    from django.core.management import call_command
+
+    from reviews.models import Review
+    from tests.factories import ReviewFactory
+
+    ActionFactory(recommendation=RecommendationFactory(review=review, agency=agency_a, number="1.1"))
+    closed = ReviewFactory(slug="child-closed", status=Review.Status.CLOSED)
+    ActionFactory(recommendation=RecommendationFactory(review=closed, agency=agency_a, number="1.1"))
+    run_queued_tasks()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(ready.timezone, "localdate", lambda: tomorrow)  # just after midnight
+    assert client_for(client, manager).get(f"/reviews/{review.slug}/plan.pdf").status_code == 202  # without it
+    DBTaskResult.objects.all().delete()
+    call_command("print_todays_plans", stdout=open("/dev/null", "w"))
+    call_command("print_todays_plans", stdout=open("/dev/null", "w"))  # a second run queues nothing more
+    assert queued_reviews() == [review.pk]  # a closed review's plan is not reprinted every night
+    assert run_queued_tasks() == 1
+    assert client.get(f"/reviews/{review.slug}/plan.pdf").status_code == 200  # ready, not "being prepared"

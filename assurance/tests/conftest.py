@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from tests.factories import first_board
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path) -> Path:
@@ -39,6 +41,7 @@ def world(manager, chair, lead_a, lead_b, outsider, action_a, action_b, agency_a
         files=[uploads.inspect_upload(samples.upload("report.pdf"))],
     )
     request = AssuranceRequest.objects.create(
+        board=first_board(),
         agency=agency_a,
         subject="Assurance on 1.1",
         sent_on=yesterday - datetime.timedelta(days=30),
@@ -46,7 +49,9 @@ def world(manager, chair, lead_a, lead_b, outsider, action_a, action_b, agency_a
         sent_by=manager,
     )
     request.actions.set([action_a])
-    event = ChallengeEvent.objects.create(title="Spring challenge", held_on=yesterday, chair="Priya Anand")
+    event = ChallengeEvent.objects.create(
+        board=first_board(), title="Spring challenge", held_on=yesterday, chair="Priya Anand"
+    )
     event.agencies_invited.set([agency_a])
     challenge = Challenge.objects.create(event=event, action=action_a, challenge="How do you know it works?")
     return {

@@ -9,6 +9,7 @@ from conftest import client_for
 from lscb.platform.locking import latest_history_id
 from lscb.platform.models import SecurityEvent
 from lscb.platform.security import EventKind
+from tests.factories import make_lead
 
 
 def test_download_headers_are_exactly_as_required(client, world, lead_a):
@@ -120,10 +121,10 @@ def test_accepted_evidence_cannot_be_withdrawn_by_its_lead(client, world, manage
 
 def test_another_lead_of_the_same_agency_cannot_withdraw_what_they_did_not_upload(client, world, agency_a):
     from reviews import roles
-    from tests.factories import UserFactory
+    from tests.factories import UserFactory, make_lead
 
     colleague = UserFactory(username="lead_a2", role=roles.AGENCY_LEAD)
-    agency_a.leads.add(colleague)
+    make_lead(colleague, agency_a)
     url = reverse("assurance:evidence-withdraw", args=[world["evidence"].pk])
     assert client_for(client, colleague).post(url).status_code == 403
 
@@ -131,7 +132,7 @@ def test_another_lead_of_the_same_agency_cannot_withdraw_what_they_did_not_uploa
 @pytest.mark.parametrize("persona", ["lead_a", "lead_b"])
 def test_lead_home_shows_each_led_agency_separately(client, personas, world, persona, agency_a, agency_b):
     user = personas[persona]
-    agency_b.leads.add(personas["lead_a"])
+    make_lead(personas["lead_a"], agency_b)
     html = client_for(client, user).get(reverse("assurance:lead-home")).content.decode()
     assert "Agency B (Police)" in html
     assert ("Agency A (Children" in html) == (persona == "lead_a")

@@ -12,6 +12,7 @@ from assurance import services, uploads
 from assurance.models import AssuranceJudgement, AssuranceRequest, Chase
 from assurance.tests import samples
 from conftest import client_for
+from tests.factories import first_board
 from tests.queue import worked
 
 
@@ -111,7 +112,9 @@ def test_evidence_after_the_request_marks_it_answered(world, lead_a):
 
 
 def test_a_request_turns_to_no_response_after_its_due_date(manager, agency_a, action_a):
-    request = AssuranceRequest.objects.create(agency=agency_a, subject="S", due_on=timezone.localdate())
+    request = AssuranceRequest.objects.create(
+        board=first_board(), agency=agency_a, subject="S", due_on=timezone.localdate()
+    )
     assert request.state == AssuranceRequest.State.OPEN
     request.due_on = timezone.localdate() - datetime.timedelta(days=1)
     assert request.state == AssuranceRequest.State.NO_RESPONSE
@@ -161,13 +164,24 @@ def test_a_telephone_chaser_without_email(client, world, manager):
     assert Chase.objects.get().emailed_to == "" and mail.outbox == []
 
 
+def test_only_an_email_chaser_emails_even_with_the_box_left_ticked(client, world, manager):
+    """The box sits under "Email" (revealed there); a letter sent with it still ticked is recorded, not emailed."""
+    url = reverse("assurance:request-chase", args=[world["request"].pk])
+    client = client_for(client, manager)
+    assert client.get(url).context["form"]["email_leads"].value() is True  # an email chaser emails by default
+    data = {"chased_on": timezone.localdate().isoformat(), "method": "Letter", "note": "Posted.", "email_leads": "on"}
+    with worked():
+        client.post(url, data)
+    assert Chase.objects.get().emailed_to == "" and mail.outbox == []
+
+
 @pytest.mark.parametrize(
     "query, expected",
     [("", 2), ("state=no_response", 1), ("state=open", 1), ("state=answered", 0), ("overdue=1", 1), ("overdue=0", 1)],
 )
 def test_request_list_filters(client, world, manager, agency_a, query, expected):
     AssuranceRequest.objects.create(
-        agency=agency_a, subject="Future", due_on=timezone.localdate() + datetime.timedelta(days=9)
+        board=first_board(), agency=agency_a, subject="Future", due_on=timezone.localdate() + datetime.timedelta(days=9)
     )
     response = client_for(client, manager).get(reverse("assurance:requests") + "?" + query)
     assert response.status_code == 200 and response.context["paginator"].count == expected
@@ -182,3 +196,17 @@ def test_an_invalid_filter_is_reported_and_shows_nothing(client, world, manager)
 def test_a_lead_cannot_filter_by_another_agency(client, world, lead_b, agency_a):
     response = client_for(client, lead_b).get(reverse("assurance:requests") + f"?agency={agency_a.pk}")
     assert response.context["paginator"].count == 0 and "Assurance on 1.1" not in response.content.decode()
+
+
+def test_the_agency_lead_is_shown_how_to_answer_a_request_and_the_board_is_not(client, world, manager, lead_a):
+    """A request says "No response" to its agency's lead: the page takes them to upload evidence, which answers it."""
+    request, action = world["request"], world["action_a"]
+    upload = reverse("assurance:evidence-create", args=[action.pk])
+    page = client_for(client, lead_a).get(reverse("assurance:request-detail", args=[request.pk])).content.decode()
+    assert "To reply, upload evidence on each action below" in page and f'href="{upload}"' in page
+    page = client_for(client, manager).get(reverse("assurance:request-detail", args=[request.pk])).content.decode()
+    assert "To reply" not in page and f'href="{upload}"' not in page
+    request.response_received_on = timezone.localdate()
+    request.save()
+    page = client_for(client, lead_a).get(reverse("assurance:request-detail", args=[request.pk])).content.decode()
+    assert "To reply" not in page and f'href="{upload}"' not in page

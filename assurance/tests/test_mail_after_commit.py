@@ -133,7 +133,13 @@ def test_a_rolled_back_request_queues_no_email(manager, lead_a, action_a, mail_s
 
     with worked(), pytest.raises(RuntimeError), transaction.atomic():
         services.send_request(
-            action_a.agency, [action_a], manager, subject="S", message="", due_on=timezone.localdate()
+            action_a.review.board_id,
+            action_a.agency,
+            [action_a],
+            manager,
+            subject="S",
+            message="",
+            due_on=timezone.localdate(),
         )
         raise RuntimeError("the rest of the change failed")
     assert AssuranceRequest.objects.count() == 0 and DBTaskResult.objects.count() == 0

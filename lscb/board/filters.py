@@ -1,15 +1,19 @@
-"""The change log's filters: who, which kind of record, which kind of change, and when."""
+"""The board's pages' own filters: the change log's (who, which kind of record, which kind of change, and when)
+and the milestone list's."""
 
 import datetime
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from actions.filters import reviews_for
 from actions.models import Action
 from lscb.platform.forms import DateFilter
 from lscb.platform.history import history_model_of, record_kind_choices
+from reviews.models import DUE_SOON_WORKING_DAYS, Milestone, Review
 
 CHANGE_TYPES = {"created": "+", "changed": "~", "deleted": "-"}
 CHANGE_CHOICES = [("created", "Created"), ("changed", "Changed"), ("deleted", "Deleted")]
@@ -109,3 +113,58 @@ class AuditFilterSet(django_filters.FilterSet):
         if value == datetime.date.max:
             return queryset  # up to the last day there is: no bound (the day after it would overflow)
         return queryset.filter(history_date__lt=_start_of(value + datetime.timedelta(days=1)))
+
+
+# The milestone list's states, in the order a reader asks about them ("no date set" last: nothing to count yet).
+MILESTONE_STATES = [
+    (Milestone.State.OVERDUE, "Overdue"),
+    (Milestone.State.DUE_SOON, f"Due soon (in the next {DUE_SOON_WORKING_DAYS} working days)"),
+    (Milestone.State.ON_TIME, "On time"),
+    (Milestone.State.DONE_LATE, "Done late"),
+    (Milestone.State.DONE, "Done on time"),
+    (Milestone.State.NO_DATE, "No date set"),
+]
+MILESTONE_ERRORS = {
+    "review": "There is no review “%(value)s” that you can see",
+    "kind": "“%(value)s” is not a kind of review",
+    "state": "“%(value)s” is not a milestone state",
+}
+
+
+class MilestoneFilterSet(django_filters.FilterSet):
+    """The milestone list's one FilterSet (/milestones/), shared by /api/v1/milestones/ as the action list's is.
+    `?board=` is not one of its filters: the page's board in view, the API's BoardFilter."""
+
+    review = django_filters.ModelChoiceFilter(
+        queryset=reviews_for,
+        to_field_name="slug",
+        label="Review",
+        empty_label="Any review",
+        widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        field_name="review__kind",
+        choices=Review.Kind.choices,
+        label="Kind of review",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    state = django_filters.MultipleChoiceFilter(
+        choices=MILESTONE_STATES, method="filter_state", label="State", widget=forms.CheckboxSelectMultiple
+    )
+    due_after = DateFilter(field_name="due_on", lookup_expr="gte", label="Due on or after")
+    due_before = DateFilter(field_name="due_on", lookup_expr="lte", label="Due on or before")
+    done_after = DateFilter(field_name="done_on", lookup_expr="gte", label="Done on or after")
+    done_before = DateFilter(field_name="done_on", lookup_expr="lte", label="Done on or before")
+
+    class Meta:
+        model = Milestone
+        fields = ["review", "kind", "state", "due_after", "due_before", "done_after", "done_before"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        for name, message in MILESTONE_ERRORS.items():
+            self.form.fields[name].error_messages["invalid_choice"] = message
+
+    def filter_state(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        # The state moves with the calendar: counted on today's date, as each row's tag is.
+        return queryset.in_states(value, timezone.localdate()) if value else queryset

@@ -25,12 +25,13 @@ from assurance.models import AssuranceJudgement
 from lscb.platform import generations
 from lscb.platform.history_records import history_rows_created
 from reviews import generations as names_of
-from reviews.models import Agency, Recommendation, Review, Theme
+from reviews.models import Agency, LearningActivity, Milestone, Recommendation, Review, Theme
 
-BOARD_WIDE = {Agency: names_of.AGENCIES, Theme: names_of.THEMES}
+BOARD_WIDE = {Agency: names_of.AGENCIES, Theme: names_of.THEMES, LearningActivity: names_of.LEARNING}
 # What a change to a record bumps in each review it touches.
 PER_REVIEW = {
     Review: lambda pk: [names_of.of_review(pk)],
+    Milestone: lambda pk: [names_of.of_review(pk)],  # the printed plan's first page shows them
     Recommendation: names_of.of_whole_review,  # its actions move with it
     Action: lambda pk: [names_of.of_review_actions(pk)],
     AssuranceJudgement: lambda pk: [names_of.of_review_actions(pk)],
@@ -60,7 +61,9 @@ def names_for(model: type[Model], rows: list, instances: list) -> set[str]:
 def current_reviews(model: type[Model], instances: list) -> list[int]:
     if model is Review:
         return [review.pk for review in instances]
-    if model is Recommendation or model is Action:  # an action keeps its recommendation's review (Action.review)
+    if (
+        model is Recommendation or model is Action or model is Milestone
+    ):  # an action keeps its recommendation's review (Action.review)
         return [instance.review_id for instance in instances]
     field = AssuranceJudgement.action.field
     cached = [judgement.action.review_id for judgement in instances if field.is_cached(judgement)]

@@ -1,4 +1,5 @@
-"""History pages for actions, reviews and recommendations, and the board-wide change log (/audit/).
+"""History pages for actions, reviews, recommendations and learning activities, and the board-wide change log
+(/audit/).
 
 All are read-only: they answer GET only (anything else is 405). Each page
 costs a fixed number of queries whatever the number of history rows (see
@@ -13,11 +14,14 @@ from django.views.generic import TemplateView
 
 from actions import scope
 from actions.models import Action, ProgressUpdate
+from lscb.board.board_history import board_where
 from lscb.board.filters import AuditFilterSet
 from lscb.platform.history import Source, audited_history_models, entries_for, history_model_of, timeline
 from lscb.platform.pagination import pagination_links
 from lscb.platform.permissions import PermissionRequiredMixin, may
-from reviews.models import Recommendation, Review
+from reviews import roles
+from reviews.boards import current_board, several
+from reviews.models import CascadeConfirmation, LearningActivity, LearningAttendance, Membership, Recommendation, Review
 
 PER_PAGE = 25
 
@@ -115,7 +119,7 @@ class ReviewHistoryView(ObjectHistoryView):
         return [
             ("Dashboard", reverse("board:dashboard")),
             ("Reviews", reverse_page("board:reviews")),
-            (review.title, reverse_page("board:review", review.slug)),
+            (review.subject, reverse_page("board:review", review.slug)),
         ]
 
     def get_context_data(self, **kwargs):
@@ -140,7 +144,7 @@ class RecommendationHistoryView(ObjectHistoryView):
         return [
             ("Dashboard", reverse("board:dashboard")),
             ("Reviews", reverse_page("board:reviews")),
-            (review.title, reverse_page("board:review", review.slug)),
+            (review.subject, reverse_page("board:review", review.slug)),
             (
                 f"Recommendation {recommendation.number}",
                 reverse_page("board:recommendation", review.slug, recommendation.pk),
@@ -156,12 +160,64 @@ class RecommendationHistoryView(ObjectHistoryView):
         return context
 
 
+class LearningActivityHistoryView(ObjectHistoryView):
+    """A learning activity's details, reviews and themes, and its attendance and cascade confirmations, merged by
+    date. An agency lead sees what its page shows them: their agencies' attendance and cascades, and not which
+    reviews it carries (some may be outside their scope)."""
+
+    show_record_kind = True
+
+    def get_object(self):
+        return get_object_or_404(LearningActivity.objects.for_user(self.request.user), pk=self.kwargs["pk"])
+
+    def get_sources(self, activity):
+        own, by_agency, hidden = Q(id=activity.pk), Q(activity_id=activity.pk), frozenset({"activity"})
+        if not roles.sees_whole_board(self.request.user, activity.board_ids()):
+            by_agency &= Q(agency_id__in=roles.lead_agency_ids(self.request.user, activity.board_ids()))
+            return [
+                Source(history_model_of(LearningActivity), own, hidden=frozenset({"reviews"})),
+                Source(history_model_of(LearningAttendance), by_agency, hidden=hidden),
+                Source(history_model_of(CascadeConfirmation), by_agency, hidden=hidden),
+            ]
+        return [
+            Source(history_model_of(LearningActivity), own),
+            Source(history_model_of(LearningAttendance), by_agency, hidden=hidden),
+            Source(history_model_of(CascadeConfirmation), by_agency, hidden=hidden),
+        ]
+
+    def get_breadcrumbs(self, activity):
+        return [
+            ("Dashboard", reverse("board:dashboard")),
+            ("Learning shared", reverse_page("reviews:learning-list")),
+            (activity.title, reverse_page("reviews:learning", activity.pk)),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = "History of the learning activity"
+        context["caption"] = context["obj"].title
+        return context
+
+
 class AuditView(PermissionRequiredMixin, HistoryPageMixin, TemplateView):
-    """The board's change log: every change to every record, newest first. Managers and chairs only."""
+    """The board's change log: every change to its records, newest first. Managers, chairs and scrutineers."""
 
     permission = "board.see_audit"
     template_name = "board/audit.html"
     with_records = True
+
+    def board_sources(self) -> list[Source]:
+        """Each historical model, narrowed to the boards the viewer reads whole (the one in view)."""
+        boards = roles.scope_of(self.request.user).whole_boards
+        if several(self.request):
+            boards = boards & {current_board(self.request).pk}
+        members = Membership.objects.filter(board__in=boards).values("user")
+        sources = []
+        for model in audited_history_models():
+            where = board_where(model, boards, members)
+            if where is not None:
+                sources.append(Source(model, where))
+        return sources
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -174,6 +230,6 @@ class AuditView(PermissionRequiredMixin, HistoryPageMixin, TemplateView):
             # Invalid input narrows to nothing rather than silently showing everything.
             context.update(entries=[], page_obj=None, pagination=None)
             return context
-        sources = [Source(model) for model in audited_history_models()]
+        sources = self.board_sources()
         context.update(self.history_context(sources, narrow=filterset.filter_queryset))
         return context

@@ -29,7 +29,8 @@ def _items(user) -> list[tuple[str, str, tuple[str, ...]]]:
             (
                 "board:reviews",
                 "Reviews",
-                ("reviews:", "board:review", "board:recommendation", "board:plan-import"),
+                ("reviews:create", "reviews:edit", "reviews:recommendation", "board:review", "board:recommendation")
+                + ("board:plan-import", "board:milestones"),
             ),
             (
                 "actions:list",
@@ -38,7 +39,12 @@ def _items(user) -> list[tuple[str, str, tuple[str, ...]]]:
             ),
             ("assurance:requests", "Assurance requests", ("assurance:request",)),
             ("assurance:challenges", "Challenge events", ("assurance:challenge",)),
+            ("reviews:learning-list", "Learning", ("reviews:learning",)),
         ]
+    if may(user, "assurance.see_meetings"):
+        items.append(("assurance:subgroups", "Meetings", ("assurance:subgroup", "assurance:meeting", "board:meeting")))
+    if may(user, "board.annual_report"):
+        items.append(("assurance:annual-report", "Annual report", ("assurance:annual-report",)))
     if may(user, "board.see_audit"):
         items.append(("board:audit", "Change log", ("board:audit",)))
     if may(user, "board.see_security_log"):

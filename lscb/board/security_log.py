@@ -2,6 +2,7 @@
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.views.generic import ListView
 
 from lscb.platform.forms import DateFilter
@@ -10,6 +11,9 @@ from lscb.platform.models import SecurityEvent
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin
 from lscb.platform.security import EventKind
+from reviews import roles
+from reviews.boards import current_board, several
+from reviews.models import Membership
 
 
 class SecurityEventFilterSet(django_filters.FilterSet):
@@ -36,7 +40,17 @@ class SecurityLogView(PermissionRequiredMixin, FilteredListMixin, ForgivingPagin
     filterset_class = SecurityEventFilterSet
 
     def get_scoped_queryset(self):
-        return SecurityEvent.objects.all()
+        """An administrator sees the whole deployment's log; a business manager, the events of the
+        people on the boards they manage (in view, for someone on several boards), and the sign-ins
+        tried with names that are nobody's (probing is every board's concern)."""
+        user = self.request.user
+        if user.is_superuser:
+            return SecurityEvent.objects.all()
+        boards = roles.scope_of(user).boards_with(roles.MANAGER)
+        if several(self.request):  # the board in view, if they manage it; else every board they manage
+            boards = (boards & {current_board(self.request).pk}) or boards
+        members = Membership.objects.filter(board__in=boards).values("user")
+        return SecurityEvent.objects.filter(Q(user__in=members) | Q(user__isnull=True))
 
     def ordered(self, queryset):
         return queryset.select_related("user").order_by("-at", "-pk")

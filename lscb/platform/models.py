@@ -3,7 +3,10 @@
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import models
+from django.utils import timezone
+from django_otp.models import Device
 
+from lscb.platform.limits import Limit
 from lscb.platform.security import EventKind
 from lscb.platform.values import short_date
 
@@ -60,3 +63,66 @@ class Generation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.number}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self, today=None):
+        """Neither revoked nor past its expiry date (a token works to the end of its last day, London time)."""
+        return self.filter(revoked_at__isnull=True, expires_on__gte=today or timezone.localdate())
+
+
+class ApiToken(models.Model):
+    """A person's API token: lets a reporting tool (Power BI, a script) read the reporting API as that person.
+
+    The person names it, sees it once when it is made, and may revoke it; only its SHA-256 digest is
+    kept (lscb/platform/api_tokens). It sees exactly what its owner sees on the pages, never more.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “Power BI board report”.")
+    # The first characters of the token, shown on the token page so a person can tell their tokens apart.
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField("SHA-256 digest", max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_on = models.DateField(help_text="The last day the token works.")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+    TEXT_LIMITS = {"name": Limit(100, "The token's name")}
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class SingleSignOnDevice(Device):
+    """An organisation's sign-in service standing in as a person's second factor (README "Single sign-on").
+
+    A session signed in through a provider is verified with this device only when the provider said it
+    checked a second factor (`amr` includes "mfa") or is declared to enforce one. No code can be typed
+    for it: the sign-in code page only ever asks an authenticator app or a backup code.
+    """
+
+    provider = models.CharField(max_length=31)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "provider"], name="one_sso_device_per_provider")]
+
+    def verify_token(self, token) -> bool:
+        return False
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar address (the deadlines feed, /calendar/<token>.ics): calendar clients cannot
+    sign in, so the secret token in the address is the credential. Resetting replaces it; the old address
+    then answers 404, and so does every address of a deactivated person."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

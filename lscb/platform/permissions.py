@@ -10,7 +10,9 @@ A view names the permission it needs and fetches its object through the user's s
             return self.action
 
 The order is always: scope first (404 outside it, so ids cannot be probed), then the permission
-(403), then whatever the object's state forbids (`check_state`). Function views use
+(403), then whatever the object's state forbids (`check_state`). The object, once allowed, is the
+request's `page_object`: the page is about it, so the domain heads the page with its board's name
+and marking (reviews.boards.current_board). Function views use
 `@permission_required("...", fetch)`, templates `{% may "..." obj as name %}` (govuk library).
 
 Permissions are asked through `rules.has_perm` (rules' own permission set), never `user.has_perm`:
@@ -66,6 +68,7 @@ class PermissionRequiredMixin:
         self.permission_object = self.get_permission_object()
         require(request.user, self.permission, self.permission_object)
         self.check_state(self.permission_object)
+        request.page_object = self.permission_object
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -86,7 +89,9 @@ def permission_required(permission: str, fetch: Callable | None = None, of: Call
             fetched = fetch(request, *args, **kwargs)
             if isinstance(fetched, HttpResponse):
                 return fetched
-            require(request.user, permission, of(fetched) if of else fetched)
+            obj = of(fetched) if of else fetched
+            require(request.user, permission, obj)
+            request.page_object = obj
             return view(request, fetched, *args, **kwargs)
 
         wrapped.permission = permission

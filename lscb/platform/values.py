@@ -83,3 +83,12 @@ def show(value, field=None) -> str:
     if isinstance(value, list | tuple | set):
         return ", ".join(sorted(str(v) for v in value)) or NONE
     return str(value)
+
+
+def shortened(text, limit: int) -> str:
+    """The text up to `limit` characters, cut between words (never mid-word), with "…" when cut."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    return cut.rstrip(" ,;:.") + "…"

@@ -1,7 +1,7 @@
 import pytest
 
 from reviews.models import Agency, Recommendation, Review, natural_sort_key
-from tests.factories import ActionFactory, RecommendationFactory, ReviewFactory
+from tests.factories import ActionFactory, RecommendationFactory, ReviewFactory, make_lead
 
 
 def test_natural_sort_key_orders_numbers_as_people_read_them():
@@ -66,7 +66,7 @@ def test_agencies_are_scoped_by_role(personas, persona, expected, agency_a, agen
 
 
 def test_lead_of_two_agencies_sees_both(lead_a, agency_b, action_a, action_b):
-    agency_b.leads.add(lead_a)
+    make_lead(lead_a, agency_b)
     from actions.models import Action
 
     assert set(Action.objects.for_user(lead_a)) == {action_a, action_b}

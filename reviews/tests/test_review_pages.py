@@ -6,9 +6,15 @@ from django.urls import reverse
 from actions.choices import ActionStatus
 from conftest import client_for
 from lscb.platform.locking import latest_history_id
-from reviews.models import PlanImport, Recommendation, Review
+from reviews.models import PlanImport, Recommendation, Review, refresh_milestones
 from tests.board_state import board_state
-from tests.factories import ActionFactory, AgencyFactory, RecommendationFactory, ThemeFactory
+from tests.factories import (
+    ActionFactory,
+    AgencyFactory,
+    RecommendationFactory,
+    ReviewFactory,
+    ThemeFactory,
+)
 
 
 def rec(review, agency, number, *statuses):
@@ -65,15 +71,16 @@ def test_the_review_page_lists_plan_imports_for_the_manager(client, manager, pla
         counts={"actions": {"created": 10, "updated": 2}},
     )  # fmt: skip
     html = client_for(client, manager).get(reverse("board:review", args=[plan.slug])).content.decode()
-    assert "child-q-plan.xlsx" in html and "ab" * 32 in html and "10 created, 2 updated" in html and "Morgan" in html
+    assert "child-q-plan.xlsx" in html and "10 created, 2 updated" in html and "Morgan" in html
+    assert "ab" * 32 not in html  # no hashes on pages people read (the evidence page shortens its own)
 
 
 def test_the_register_shows_progress_counts(client, manager, lead_a, plan):
     response = client_for(client, manager).get(reverse("board:reviews"))
-    assert response.context["rows"] == [(plan, (2, 5))]
+    assert response.context["rows"] == [(plan, (2, 5), None)]
     assert "2 of 5" in response.content.decode()
     response = client_for(client, lead_a).get(reverse("board:reviews"))
-    assert response.context["rows"] == [(plan, (1, 2))]
+    assert response.context["rows"] == [(plan, (1, 2), None)]
 
 
 def test_the_register_filters_and_reports_bad_input(client, manager, plan):
@@ -92,10 +99,12 @@ def test_the_review_page_query_count_does_not_grow_with_the_actions(
     for i in range(n):
         rec(review, [agency_a, agency_b, None][i % 3], f"{i // 5 + 1}.{i % 5 + 1}", ActionStatus.IN_PROGRESS)
     PlanImport.objects.create(review=review, imported_by=manager, file_name="plan.csv", sha256="0" * 64)
+    refresh_milestones(review)
     client = client_for(client, manager)
-    # session, user, roles; the review; its recommendations (with agency); their actions (with agency);
-    # the plan imports (with who imported them).
-    with django_assert_num_queries(7):
+    # session, user, memberships; the review; its partner boards (whose managers may change it); its
+    # recommendations (with agency); their actions (with agency); the plan imports (with who imported them);
+    # the milestones (with their rules and who recorded them); the learning activities that carried it.
+    with django_assert_num_queries(10):
         response = client.get(reverse("board:review", args=[review.slug]))
     assert response.context["total"] == n
 
@@ -106,14 +115,16 @@ def test_the_register_query_count_does_not_grow_with_the_reviews(
 ):
     for i in range(n):
         rec(
-            Review.objects.create(slug=f"r-{i}", subject=f"Child {i}", title=f"Review {i}"),
+            ReviewFactory(slug=f"r-{i}", subject=f"Child {i}", title=f"Review {i}"),
             agency_a,
             "1.1",
             "completed",
         )
+    for review in Review.objects.all():
+        refresh_milestones(review)
     client = client_for(client, manager)
-    # session, user, roles; count; page of reviews; the progress counts of the page's reviews.
-    with django_assert_num_queries(6):
+    # session, user, roles; count; page of reviews; the progress counts of the page's reviews; their open milestones.
+    with django_assert_num_queries(7):
         client.get(reverse("board:reviews"))
 
 
@@ -123,6 +134,21 @@ def test_the_manager_creates_a_review_and_history_records_who(client, manager):
     response = client_for(client, manager).post(reverse("reviews:create"), data)
     assert response.status_code == 302 and response["Location"] == reverse("board:review", args=["child-z"])
     assert Review.objects.get(slug="child-z").history.first().history_user == manager
+
+
+def test_a_new_reviews_web_address_is_made_from_its_reference_and_its_kind_is_a_practice_review(client, manager):
+    client = client_for(client, manager)
+    form = client.get(reverse("reviews:create")).context["form"]
+    assert form["kind"].value() == Review.Kind.CSPR  # not the old "serious case review"
+    data = {"kind": "cspr", "reference": "CSPR 2026/02", "slug": "", "subject": "Child Z", "title": "Child Z: CSPR",
+            "status": "in_progress", "commissioned_on": "01/02/2026"}  # fmt: skip
+    assert client.post(reverse("reviews:create"), data)["Location"] == reverse("board:review", args=["cspr-2026-02"])
+    # The same reference again (a typing slip the manager corrects later) still gets an address of its own.
+    second = client.post(reverse("reviews:create"), {**data, "subject": "Child Y", "title": "Child Y: CSPR"})
+    assert second["Location"] == reverse("board:review", args=["cspr-2026-02-2"])
+    # No reference: the subject names it.
+    third = client.post(reverse("reviews:create"), {**data, "reference": "", "subject": "Child X", "title": "X"})
+    assert third["Location"] == reverse("board:review", args=["child-x"])
 
 
 def test_a_duplicate_slug_and_a_bad_date_are_field_errors(client, manager, review):
@@ -195,7 +221,27 @@ def test_the_recommendation_page_query_count_does_not_grow_with_the_actions(
     recommendation = rec(review, agency_a, "1.1", *[ActionStatus.IN_PROGRESS] * n)
     recommendation.themes.add(ThemeFactory(name="Supervision"))
     client = client_for(client, manager)
-    # session, user, roles; the recommendation (with review and agency); its actions (with agency); its themes.
-    with django_assert_num_queries(6):
+    # session, user, memberships; the recommendation (with review and agency); the review's partner boards;
+    # its actions (with agency); its themes; its impact evaluations (with their actions).
+    with django_assert_num_queries(8):
         response = client.get(reverse("board:recommendation", args=[review.slug, recommendation.pk]))
     assert len(response.context["actions"]) == n
+
+
+@pytest.mark.django_db
+def test_a_sar_is_mandatory_or_discretionary_and_only_a_sar_says_which(client, manager):
+    sar = ReviewFactory(kind=Review.Kind.SAR, slug="sar-1", subject="Adult K", title="Adult K: SAR")
+    client = client_for(client, manager)
+    url = reverse("reviews:edit", args=["sar-1"])
+    data = {"kind": "sar", "slug": "sar-1", "subject": "Adult K", "title": "Adult K: SAR", "status": "in_progress",
+            "sar_basis": "mandatory", "seen": latest_history_id(sar)}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    sar.refresh_from_db()
+    assert sar.sar_basis == Review.SarBasis.MANDATORY
+    assert "Mandatory (Care Act 2014 s44(1))" in client.get(reverse("board:review", args=["sar-1"])).content.decode()
+    assert "Mandatory (Care Act 2014 s44(1))" in client.get(reverse("board:reviews")).content.decode()
+    refused = client.post(url, {**data, "kind": "dhr", "seen": latest_history_id(sar)})
+    assert refused.status_code == 200
+    assert "unless the kind is a safeguarding adult review" in refused.content.decode()
+    sar.refresh_from_db()
+    assert sar.kind == Review.Kind.SAR

@@ -60,7 +60,7 @@ def sign_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def fill_date(page, legend: str, day: str, month: str, year: str) -> None:
@@ -78,11 +78,22 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# GOV.UK Frontend's conditional reveal sets aria-expanded on the radio that reveals a question. ARIA does not list
+# it for a radio, so axe reports it; GOV.UK keeps it on purpose, as screen readers announce it, and lists axe's
+# report as a known issue (alphagov/govuk-frontend#979, #1280). That one finding, on those radios only, is not ours.
+GOVUK_KNOWN_ISSUE = """violations => violations.map(v => v.id !== 'aria-allowed-attr' ? v : {
+  ...v, nodes: v.nodes.filter(n => !(
+    document.querySelector(n.target[0])?.matches('.govuk-radios__input[aria-controls][aria-expanded]')
+    && n.any.concat(n.all, n.none).every(check => /aria-expanded/.test(JSON.stringify(check.data)))))})
+  .filter(v => v.nodes.length)"""
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the current page and return its violations for the WCAG 2.2 AA tags."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    violations = page.evaluate(GOVUK_KNOWN_ISSUE, result["violations"])
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
+        for v in violations
     ]

@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from actions.models import Action
 from assurance.models import Evidence
 from assurance.tests.samples import PDF
 from lscb.board.management.commands.seed_demo import DEMO_PASSWORD
+from reviews.models import Membership
 from tests.browser.conftest import axe_violations, fill_date, screenshot, sign_in
 
 
@@ -22,14 +24,20 @@ def check(page, name: str) -> None:
 
 
 def test_lead_uploads_a_pdf_and_the_manager_accepts_it_and_records_assured(demo_board, page):
-    action = Action.objects.filter(agency__leads__username__startswith="lead.").order_by("pk").first()
-    sign_in(page, action.agency.leads.get().username, DEMO_PASSWORD)
-    page.wait_for_url("**/dashboard/")
+    membership = Membership.objects.filter(role="lead", user__username__startswith="lead.").order_by("pk").first()
+    action = (
+        Action.objects.filter(agency__in=membership.agencies.all(), review__board=membership.board)
+        .filter(judgements__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    sign_in(page, membership.user.username, DEMO_PASSWORD)
+    page.wait_for_url("**/assurance/my-agency/")  # a lead lands on their own work queue
     page.goto(f"/actions/{action.pk}/evidence/new/")
     check(page, "assurance-upload")
 
     page.get_by_role("button", name="Send evidence to the board").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     check(page, "assurance-upload-errors")
 
     page.get_by_label("Title").fill("Supervision audit, March")
@@ -40,13 +48,17 @@ def test_lead_uploads_a_pdf_and_the_manager_accepts_it_and_records_assured(demo_
     )
     page.get_by_role("button", name="Send evidence to the board").click()
     page.wait_for_url("**/evidence/*/")
-    assert page.get_by_role("link", name="supervision-audit.pdf").is_visible()
+    expect(page.get_by_role("link", name="supervision-audit.pdf")).to_be_visible()
     evidence = Evidence.objects.get()
-    assert page.get_by_text(evidence.files.get().sha256).is_visible()
+    # The file's SHA-256, shortened, with the whole value on request.
+    sha256 = evidence.files.get().sha256
+    assert page.get_by_text(f"{sha256[:12]}…").is_visible() and not page.get_by_text(sha256, exact=True).is_visible()
+    page.get_by_text(f"{sha256[:12]}…").click()
+    expect(page.get_by_text(sha256, exact=True)).to_be_visible()
     check(page, "assurance-evidence-lead")
 
     page.goto("/assurance/my-agency/")
-    assert page.get_by_role("link", name="Supervision audit, March").is_visible()
+    expect(page.get_by_role("link", name="Supervision audit, March")).to_be_visible()
     check(page, "assurance-lead-home")
 
     page.context.clear_cookies()
@@ -58,7 +70,7 @@ def test_lead_uploads_a_pdf_and_the_manager_accepts_it_and_records_assured(demo_
     page.get_by_label("Accept the evidence").check()
     page.get_by_role("button", name="Save decision").click()
     page.wait_for_url(f"**/evidence/{evidence.pk}/")
-    assert page.locator(".govuk-summary-list").get_by_text("Accepted").is_visible()
+    expect(page.locator(".govuk-summary-list").get_by_text("Accepted")).to_be_visible()
     check(page, "assurance-evidence-manager")
 
     page.get_by_role("link", name="Record assurance judgement").click()
@@ -66,7 +78,7 @@ def test_lead_uploads_a_pdf_and_the_manager_accepts_it_and_records_assured(demo_
     page.get_by_label("Assurance to the board").fill("The board has been assured that supervision is in date.")
     check(page, "assurance-judgement")
     page.get_by_role("button", name="Record judgement").click()
-    assert page.get_by_text("Assurance recorded: Assured.").is_visible()
+    expect(page.get_by_text("Assurance recorded: Assured.")).to_be_visible()
     action.refresh_from_db()
     assert action.assurance_level == "assured"
     assert action.judgements.get().recorded_by.username == "manager"
@@ -74,7 +86,9 @@ def test_lead_uploads_a_pdf_and_the_manager_accepts_it_and_records_assured(demo_
 
 
 def test_the_managers_request_and_challenge_pages_are_accessible(demo_board, page):
-    agency = Action.objects.filter(agency__leads__username__startswith="lead.").first().agency
+    # The manager manages the children's partnership (and chairs the adults board): their board in view.
+    # An agency with a lead there, so the request has someone to go to.
+    agency = Membership.objects.filter(role="lead", board__slug="nscp").order_by("pk").first().agencies.get()
     sign_in(page, "manager", DEMO_PASSWORD)
     page.wait_for_url("**/dashboard/")
     page.goto("/assurance/requests/new/")
@@ -100,7 +114,7 @@ def test_the_managers_request_and_challenge_pages_are_accessible(demo_board, pag
     page.get_by_label("Action").select_option(index=1)
     page.get_by_label("Challenge raised").fill("How do you know supervision has improved?")
     page.get_by_role("button", name="Save challenge").click()
-    assert page.get_by_text("How do you know supervision has improved?").is_visible()
+    expect(page.get_by_text("How do you know supervision has improved?")).to_be_visible()
     check(page, "assurance-challenge-detail")
     page.goto("/assurance/challenges/")
     check(page, "assurance-challenges")

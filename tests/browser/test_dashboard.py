@@ -5,10 +5,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from actions.models import Action
+from actions.plan.ready import print_review
 from conftest import run_queued_tasks
 from lscb.board.management.commands.seed_demo import DEMO_PASSWORD
+from reviews.models import Review
 from tests.browser.conftest import SCREENSHOTS, axe_violations, screenshot, sign_in
 
 
@@ -20,9 +23,9 @@ def demo_board(transactional_db):
 def test_chair_opens_the_dashboard_and_follows_an_agencys_overdue_count(demo_board, page):
     sign_in(page, "chair", DEMO_PASSWORD)
     page.wait_for_url("**/dashboard/")
-    assert page.get_by_role("heading", name="Progress by agency").is_visible()
-    assert page.get_by_role("heading", name="Learning themes across reviews").is_visible()
-    assert page.get_by_role("button", name="Print this dashboard").is_visible()  # unhidden by app.mjs
+    expect(page.get_by_role("heading", name="Progress by agency")).to_be_visible()
+    expect(page.get_by_role("heading", name="Learning themes across reviews")).to_be_visible()
+    expect(page.get_by_role("button", name="Print this dashboard")).to_be_visible()  # unhidden by app.mjs
     screenshot(page, "dashboard-chair")
     assert axe_violations(page) == []
 
@@ -49,14 +52,15 @@ def test_chair_opens_the_dashboard_and_follows_an_agencys_overdue_count(demo_boa
 def test_chair_narrows_the_dashboard_to_one_review_and_prints_its_plan(demo_board, page):
     sign_in(page, "chair", DEMO_PASSWORD)
     page.wait_for_url("**/dashboard/")
-    page.get_by_label("Review").select_option(label="Child B (CSPR 2024/02)")
+    page.get_by_label("Review", exact=True).select_option(label="Child B (CSPR 2024/02)")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/dashboard/?review=child-b")
     assert "for Child B" in page.locator("main p").first.inner_text()
     screenshot(page, "dashboard-child-b")
     assert axe_violations(page) == []
 
-    run_queued_tasks()  # the worker prints the plans the demo's changes queued (DESIGN.md §13)
+    # The worker prints the plan the demo's changes queued (DESIGN.md §13); the other reviews' wait.
+    assert run_queued_tasks(print_review, [Review.objects.get(slug="child-b").pk]) == 1
     with page.expect_download() as download_info:
         page.evaluate(
             "url => { const a = document.createElement('a'); a.href = url; a.download = ''; a.click(); }",
@@ -71,9 +75,10 @@ def test_chair_narrows_the_dashboard_to_one_review_and_prints_its_plan(demo_boar
 
 def test_an_unknown_review_is_reported_accessibly(demo_board, page):
     sign_in(page, "lead.csc", DEMO_PASSWORD)
-    page.wait_for_url("**/dashboard/")
-    assert page.locator("#main-content").get_by_role("link", name="Your agency's actions").is_visible()
+    page.wait_for_url("**/assurance/my-agency/")  # a lead lands on their own work queue
+    page.goto("/dashboard/")
+    expect(page.locator("#main-content").get_by_role("link", name="Your agency's actions")).to_be_visible()
     page.goto("/dashboard/?review=no-such-review")
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     screenshot(page, "dashboard-unknown-review")
     assert axe_violations(page) == []

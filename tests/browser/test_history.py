@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from actions.choices import ActionStatus
 from lscb.board.tests.history_data import add_progress, change_action
@@ -15,6 +16,7 @@ from tests.factories import (
     ReviewFactory,
     ThemeFactory,
     UserFactory,
+    make_lead,
 )
 
 PASSWORD = "correct-horse-battery"
@@ -27,7 +29,7 @@ def board(transactional_db):
     lead = UserFactory(username="lead.csc", first_name="Sam", last_name="Okafor", role="Agency lead")
     social_care = AgencyFactory(name="Northbridge Children's Social Care", short_name="CSC")
     police = AgencyFactory(name="Northbridge Police", short_name="Police")
-    social_care.leads.add(lead)
+    make_lead(lead, social_care)
     review = ReviewFactory(slug="child-d", subject="Child D", title="Child D: serious case review")
     recommendation = RecommendationFactory(
         review=review, agency=social_care, number="6.4", text="Children's social care should see the child alone."
@@ -60,8 +62,8 @@ def test_manager_reads_an_action_history_and_the_change_log(board, page):
     status_row = newest.get_by_role("row", name="Status")
     assert "Completed" in status_row.inner_text() and "Completed and evidenced" in status_row.inner_text()
     assert "31/03/2026" in newest.inner_text() and "Northbridge Police" in newest.inner_text()
-    assert page.get_by_role("heading", name="Progress update created").is_visible()
-    assert page.get_by_text("Note: Agreed at the case review subgroup").is_visible()
+    expect(page.get_by_role("heading", name="Progress update created")).to_be_visible()
+    expect(page.get_by_text("Note: Agreed at the case review subgroup")).to_be_visible()
     screenshot(page, "history-action")
     assert axe_violations(page) == []
 
@@ -80,7 +82,7 @@ def test_manager_reads_an_action_history_and_the_change_log(board, page):
 
     fill_date(page, "From", "31", "2", "2026")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert page.locator("table.lscb-audit-table").count() == 0
     screenshot(page, "audit-error")
     assert axe_violations(page) == []
@@ -91,6 +93,6 @@ def test_recommendation_history_shows_themes(board, page):
     page.wait_for_url("**/dashboard/")
     recommendation = board.recommendation
     page.goto(reverse("board:recommendation-history", args=[recommendation.review.slug, recommendation.pk]))
-    assert page.get_by_text("Added: Voice of the child").is_visible()
+    expect(page.get_by_text("Added: Voice of the child")).to_be_visible()
     screenshot(page, "history-recommendation")
     assert axe_violations(page) == []

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from actions.choices import ActionStatus
 from actions.models import Action
@@ -65,7 +66,7 @@ def test_manager_filters_changes_a_status_and_adds_progress(board, page):
     page.get_by_label("In progress").check()
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/actions/?*status=in_progress*")
-    assert page.get_by_role("heading", name="2 matching actions").is_visible()
+    expect(page.get_by_role("heading", name="In progress: 2 actions")).to_be_visible()
     check(page, "action-list-filtered")
 
     page.get_by_role("link", name="Revise the home visit template.").click()
@@ -73,24 +74,24 @@ def test_manager_filters_changes_a_status_and_adds_progress(board, page):
     check(page, "action-page")
 
     page.get_by_role("link", name="Change the status").click()
-    page.get_by_label("On hold").check()
+    page.get_by_label("On hold", exact=True).check()
     page.get_by_role("button", name="Save status").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     check(page, "status-reason-missing")
-    page.get_by_label("Reason", exact=True).fill("Waiting for the new case recording system.")
+    page.get_by_label("Why is the action on hold?").fill("Waiting for the new case recording system.")
     page.get_by_label("Note for the history (optional)").fill("Agreed at the March subgroup")
     page.get_by_role("button", name="Save status").click()
     page.wait_for_url("**/actions/*/")
-    assert page.get_by_text("Status changed to On hold.").is_visible()
-    assert page.locator("#action-status").get_by_text("On hold").is_visible()
-    assert page.get_by_text("Waiting for the new case recording system.").is_visible()
+    expect(page.get_by_text("Status changed to On hold.")).to_be_visible()
+    expect(page.locator("#action-status").get_by_text("On hold")).to_be_visible()
+    expect(page.get_by_text("Waiting for the new case recording system.")).to_be_visible()
 
     page.get_by_role("link", name="Add a progress update").click()
     check(page, "progress-form")
     page.get_by_label("What has been done").fill("Draft template tested with two teams.")
     page.get_by_role("button", name="Add update").click()
     page.wait_for_url("**/actions/*/")
-    assert page.get_by_text("Progress update added.").is_visible()
+    expect(page.get_by_text("Progress update added.")).to_be_visible()
     assert (
         page.locator("#progress-updates ~ div").first.get_by_text("Draft template tested with two teams.").is_visible()
     )
@@ -130,7 +131,7 @@ def test_every_manager_page_passes_axe(board, page):
     page.goto(f"/reviews/{review.slug}/recommendations/new/")
     page.get_by_label("Number").fill("1.1")
     page.get_by_role("button", name="Add recommendation").click()
-    assert page.get_by_text("Recommendation 1.1 already exists in this review").first.is_visible()
+    expect(page.get_by_text("Recommendation 1.1 already exists in this review").first).to_be_visible()
     check(page, "recommendation-errors")
     page.goto("/reviews/new/")
     page.get_by_role("button", name="Add review").click()

@@ -1,6 +1,7 @@
 """The business manager imports the sample plan in the browser: upload, preview, confirm."""
 
 import pytest
+from playwright.sync_api import expect
 
 from actions.models import Action
 from lscb.board.plan_import.service import import_plan
@@ -31,15 +32,15 @@ def test_the_manager_uploads_previews_and_confirms_the_sample_plan(child_a, page
     page.get_by_label("Upload a plan file").set_input_files(str(DATA / SAMPLE_NAME))
     page.get_by_role("button", name="Upload and preview").click()
     page.get_by_role("heading", name="Check the import").wait_for()
-    assert page.get_by_text("8 agencies are new to the tracker").is_visible()
-    assert page.get_by_text("15 to create").is_visible()
+    expect(page.get_by_text("8 agencies are new to the tracker")).to_be_visible()
+    expect(page.get_by_text("15 to create")).to_be_visible()
     assert not Action.objects.exists()
     screenshot(page, "plan-import-preview")
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="Import this plan").click()
     page.get_by_text("Imported child-a-plan.csv: 14 recommendations created").wait_for()
-    assert page.get_by_role("table", name="Earlier imports into this review").is_visible()
+    expect(page.get_by_role("table", name="Earlier imports into this review")).to_be_visible()
     assert Action.objects.filter(recommendation__review=child_a).count() == 15
     assert PlanImport.objects.get().imported_by.username == "manager"
     screenshot(page, "plan-import-result")
@@ -56,7 +57,7 @@ def test_a_changed_file_previews_its_updates_old_and_new(child_a, page, tmp_path
     page.get_by_label("Upload a plan file").set_input_files(str(changed))
     page.get_by_role("button", name="Upload and preview").click()
     page.get_by_role("heading", name="Check the import").wait_for()
-    assert page.get_by_text("0 to create, 1 to update, 14 unchanged").is_visible()
+    expect(page.get_by_text("0 to create, 1 to update, 14 unchanged")).to_be_visible()
     (change,) = page.locator("li", has_text="Status:").all()
     assert change.inner_text().split() == ["Status:", "In", "progress", "→", "changes", "to", "Completed"]
     screenshot(page, "plan-import-preview-update")

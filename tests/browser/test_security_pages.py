@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from lscb.board.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import axe_violations, screenshot, sign_in
@@ -36,6 +37,6 @@ def test_the_manager_reads_and_filters_the_security_log(demo_board, page):
     assert page.get_by_role("cell", name="Signed in").count() == 0
     assert page.get_by_role("cell", name="Sign-in failed").count() == 1
     page.goto("/audit/security/?date_from=31/02/2026")  # a bookmarked or edited address: no date picker
-    assert page.get_by_text("There is a problem with the filters").is_visible()
+    expect(page.get_by_text("There is a problem with the filters")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "security-log-filter-error")

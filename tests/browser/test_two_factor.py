@@ -5,6 +5,7 @@ import base64
 import pytest
 from django.core.management import call_command
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from lscb.board.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import axe_violations, screenshot, sign_in
@@ -37,7 +38,7 @@ def test_first_sign_in_sets_up_two_factor_and_reaches_the_dashboard(demo_board, 
 
     page.get_by_label("Code from your authenticator app").fill("000000")
     page.get_by_role("button", name="Confirm and continue").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "two-factor-set-up-error")
 
@@ -75,6 +76,6 @@ def test_with_two_factor_off_the_demo_says_so(demo_board, page, settings):
     settings.LSCB_REQUIRE_2FA = False
     sign_in(page, "chair", DEMO_PASSWORD)
     page.wait_for_url("**/dashboard/")
-    assert page.get_by_text("Two-factor sign-in is switched off (demo)").is_visible()
+    expect(page.get_by_text("Two-factor sign-in is switched off (demo)")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "two-factor-off-banner")

@@ -18,13 +18,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from actions.models import Action, ListExport, ProgressUpdate
-from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, ChallengeEvent, Chase, Evidence
+from actions.models import Action, ImpactEvaluation, ListExport, ProgressUpdate
+from assurance.models import (
+    AssuranceJudgement,
+    AssuranceRequest,
+    Challenge,
+    ChallengeEvent,
+    Chase,
+    Evidence,
+    Meeting,
+    MeetingPack,
+    Subgroup,
+)
 from assurance.tests import samples
 from lscb.board.tests.plan_import_support import SAMPLE_CSV
 from lscb.platform.locking import latest_history_id
-from reviews.models import Recommendation, Review
-from tests.permission_matrix.world import World
+from reviews.models import LearningActivity, Milestone, Recommendation, Review
+from tests.permission_matrix.world import World, tomorrow
 
 PERSONAS = ("manager", "chair", "lead_a", "lead_b", "outsider", "anonymous")
 PASSWORD = "correct-horse-battery"  # tests/factories.py
@@ -181,7 +191,32 @@ BOARD_WIDE = [
         comment="no sign-in, for load balancers; HEAD too, and plain HTTP is not redirected",
     ),
     Case(
+        "user-guide",
+        "200 200 200 200 200 200",
+        "405 405 405 405 405 405",
+        comment="the user guide (docs/user-guide.md), linked from every page's footer; no sign-in",
+    ),
+    Case(
+        "user-guide-power-bi",
+        "200 200 200 200 200 200",
+        "405 405 405 405 405 405",
+        comment="the guide's page on connecting Power BI (docs/power-bi.md); no sign-in",
+    ),
+    Case(
+        "user-guide-picture",
+        "200 200 200 200 200 200",
+        "405 405 405 405 405 405",
+        kwargs=lambda world: {"name": "chair-1-red-actions.png"},
+        comment="a picture of the guide (docs/guide/img), fictional demo data; no sign-in",
+    ),
+    Case(
         "board:dashboard", "200 200 200 200 200 302", "405 405 405 405 405 302", comment="dashboard, scoped to the user"
+    ),
+    Case(
+        "board:dashboard-print-css",
+        "200 200 200 200 200 302",
+        "405 405 405 405 405 302",
+        comment="the dashboard's print stylesheet: the board's name and marking, as the dashboard shows them",
     ),
     Case(
         "login",
@@ -191,6 +226,26 @@ BOARD_WIDE = [
         comment="signed in: sent on; signed out: signs in (last_login is written)",
     ),
     Case("logout", "405 405 405 405 405 302", "302 302 302 302 302 302", comment="sign out by POST only"),
+    Case(
+        "sso-start",
+        "404 404 404 404 404 404",
+        "405 405 405 405 405 405",
+        query=lambda world: "provider=council",
+        comment="single sign-on: no provider is configured here (lscb/platform/tests/test_sso.py has one)",
+    ),
+    Case(
+        "sso-callback",
+        "403 403 403 403 403 403",
+        "405 405 405 405 405 405",
+        query=lambda world: "code=c&state=never-started",
+        comment="a provider's answer to a sign-in this browser did not start is refused (and logged)",
+    ),
+    Case(
+        "sso-signed-out",
+        "302 302 302 302 302 302",
+        "405 405 405 405 405 405",
+        comment="without a provider's session to sign out of: to sign-in",
+    ),
     Case("two-factor-verify", "302 302 302 302 302 302", "302 302 302 302 302 302", comment="no device: to set-up"),
     Case(
         "two-factor-setup",
@@ -229,34 +284,92 @@ BOARD_WIDE = [
     ),
     # A lead prints only their own agency's extract. The whole plan of a review they can open is a 403
     # (an action their role may not take); a review or agency outside their scope is a 404.
-    Case(
-        "actions:plan-pdf",
-        "200 200 403 403 404 302",
-        "405 405 405 405 405 302",
-        kwargs=review_q,
-        variant=" whole plan",
-        comment="POST: require_GET answers 405 before any scope check, for every id alike",
-    ),
-    Case(
-        "actions:plan-pdf",
-        "200 200 200 404 404 302",
-        "405 405 405 405 405 302",
-        kwargs=review_q,
-        query=lambda world: f"agency={world.agency_a.pk}",
-        variant=" ?agency=A",
-    ),
-    Case(
-        "actions:plan-pdf",
-        "200 200 404 200 404 302",
-        "405 405 405 405 405 302",
-        kwargs=review_q,
-        query=lambda world: f"agency={world.agency_b.pk}",
-        variant=" ?agency=B",
-    ),
+    # The plan in Word (plan-docx) has the PDF's permissions exactly.
+    *[
+        case
+        for name in ("actions:plan-pdf", "actions:plan-docx")
+        for case in (
+            Case(
+                name,
+                "200 200 403 403 404 302",
+                "405 405 405 405 405 302",
+                kwargs=review_q,
+                variant=" whole plan",
+                comment="POST: require_GET answers 405 before any scope check, for every id alike",
+            ),
+            Case(
+                name,
+                "200 200 200 404 404 302",
+                "405 405 405 405 405 302",
+                kwargs=review_q,
+                query=lambda world: f"agency={world.agency_a.pk}",
+                variant=" ?agency=A",
+            ),
+            Case(
+                name,
+                "200 200 404 200 404 302",
+                "405 405 405 405 405 302",
+                kwargs=review_q,
+                query=lambda world: f"agency={world.agency_b.pk}",
+                variant=" ?agency=B",
+            ),
+        )
+    ],
 ]
+
+
+def register_file(world: World) -> dict:
+    content = f"Web address name,Reference\n{world.review.slug},Changed by the matrix\n".encode()
+    return {"plan_file": SimpleUploadedFile("register.csv", content, content_type="text/csv")}
+
 
 REVIEWS = [
     Case("board:reviews", "200 200 200 200 200 302", "405 405 405 405 405 302"),
+    *[
+        Case(
+            "board:reviews",
+            "200 200 200 200 200 302",
+            "405 405 405 405 405 302",
+            query=lambda world, kind=kind: f"export={kind}",
+            variant=f" ?export={kind}",
+            comment="exactly the reviews the register shows (lscb/board/tests/test_register.py)",
+        )
+        for kind in ("csv", "xlsx")
+    ],
+    Case("board:milestones", "200 200 200 200 200 302", "405 405 405 405 405 302"),
+    Case(
+        "board:milestones",
+        "200 200 200 200 200 302",
+        "405 405 405 405 405 302",
+        query=lambda world: "export=csv",
+        variant=" ?export=csv",
+        comment="exactly the milestones the list shows (lscb/board/tests/test_milestone_list.py)",
+    ),
+    Case(
+        "board:milestones",
+        "200 200 200 200 200 302",
+        "405 405 405 405 405 302",
+        query=lambda world: f"review={world.review_a.slug}",
+        variant=" ?review=child-r",
+        comment="agency B's lead and the outsider are told there is no such review they can see, and shown no rows, "
+        "as the action list's review filter answers (lscb/board/tests/test_milestone_list.py)",
+    ),
+    Case(
+        "board:register-import",
+        "200 403 403 403 403 302",
+        "200* 403 403 403 403 302",
+        data=register_file,
+        comment="the board in view's manager only; the upload is kept on disk for the preview; confirming it "
+        "is lscb/board/tests/test_register.py",
+    ),
+    Case(
+        "board:reviews",
+        "200 200 403 403 403 302",
+        "405 405 405 405 405 302",
+        query=lambda world: "export=tracker",
+        variant="?export=tracker",
+        comment="the NHS Case Review Tracker's fields: for those who read the whole board",
+    ),
     Case(
         "reviews:create",
         "200 403 403 403 403 302",
@@ -280,6 +393,30 @@ REVIEWS = [
         kwargs=review_q,
         data=lambda world: recommendation_form(world, "1.2"),
         wrote=lambda world: Recommendation.objects.filter(review=world.review, number="1.2").exists(),
+    ),
+    Case("board:calendar", "200 200 200 200 200 302", "405 405 405 405 405 302"),
+    # It writes only the person's CalendarFeed, in the lscb app the snapshot leaves out (as the security log);
+    # lscb/board/tests/test_calendar.py checks the new address and that the old one stops working.
+    Case("board:calendar-reset", "405 405 405 405 405 302", "302 302 302 302 302 302"),
+    # Reached by its secret token (the manager's here), signed in or not: calendar clients cannot sign in.
+    Case(
+        "board:calendar-feed",
+        "200 200 200 200 200 200",
+        "405 405 405 405 405 405",
+        kwargs=lambda world: {"token": world.calendar_token},
+    ),
+    Case(
+        "reviews:milestone-edit",
+        "200 403 403 403 404 302",
+        "302* 403 403 403 404 302",
+        kwargs=lambda world: {"slug": world.review.slug, "pk": world.milestone.pk},
+        data=lambda world: {
+            "due_on": "30/06/2027",
+            "done_on": "",
+            "note": "matrix",
+            "seen": latest_history_id(Milestone.objects.get(pk=world.milestone.pk)),
+        },
+        wrote=lambda world: Milestone.objects.get(pk=world.milestone.pk).note == "matrix",
     ),
     Case("board:recommendation", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=recommendation_a),
     Case(
@@ -361,6 +498,18 @@ ACTIONS = [
         kwargs=action_a,
         data=lambda world: {"written_on": timezone.localdate().strftime("%d/%m/%Y"), "text": "Matrix progress."},
         wrote=lambda world: ProgressUpdate.objects.filter(action=world.action_a, text="Matrix progress.").exists(),
+    ),
+    Case(
+        "actions:evaluation-create",
+        "200 403 403 404 404 302",
+        "302* 403 403 404 404 302",
+        kwargs=lambda world: {"recommendation_pk": world.recommendation_a.pk},
+        data=lambda world: {
+            "evaluated_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "judgement": "partly",
+            "findings": "Matrix evaluation.",
+        },
+        wrote=lambda world: ImpactEvaluation.objects.filter(findings="Matrix evaluation.").exists(),
     ),
 ]
 
@@ -489,5 +638,180 @@ CHALLENGES = [
     ),
 ]
 
-CASES: list[Case] = BOARD_WIDE + REVIEWS + ACTIONS + EVIDENCE + REQUESTS + CHALLENGES
+
+def learning_form(world: World) -> dict:
+    return {"kind": "event", "held_on": "01/03/2026", "title": "Matrix learning event", "reviews": [world.review.pk]}
+
+
+def briefing(world: World) -> dict:
+    return {"pk": world.briefing.pk}
+
+
+LEARNING = [
+    Case("reviews:learning-list", "200 200 200 200 200 302", "405 405 405 405 405 302"),
+    Case(
+        "reviews:learning-create",
+        "200 403 403 403 403 302",
+        "302* 403 403 403 403 302",
+        data=learning_form,
+        wrote=lambda world: LearningActivity.objects.filter(title="Matrix learning event").exists(),
+    ),
+    Case("reviews:learning", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=briefing),
+    Case("board:learning-history", "200 200 200 404 404 302", "405 405 405 405 405 302", kwargs=briefing),
+    Case(
+        "reviews:learning-edit",
+        "200 403 403 404 404 302",
+        "302* 403 403 404 404 302",
+        kwargs=briefing,
+        data=learning_form,
+        wrote=lambda world: LearningActivity.objects.filter(title="Matrix learning event").exists(),
+    ),
+    Case(
+        "reviews:learning-attendance",
+        "200 403 403 404 404 302",
+        "302* 403 403 404 404 302",
+        kwargs=briefing,
+        data=lambda world: {"agency": world.agency_a.pk, "attendees": "33"},
+        wrote=lambda world: world.briefing.attendances.filter(attendees=33).exists(),
+    ),
+    Case(
+        "reviews:learning-cascade",
+        "405 405 405 405 405 302",
+        "302* 403 302* 404 404 302",
+        kwargs=lambda world: {"pk": world.briefing.pk, "agency_pk": world.agency_a.pk},
+        wrote=lambda world: world.briefing.cascades.filter(agency=world.agency_a).exists(),
+    ),
+]
+
+
+def annual_report(world: World) -> dict:
+    return {"pk": world.annual_report.pk}
+
+
+ANNUAL_REPORT = [
+    Case("assurance:annual-report", "200 200 403 403 403 302", "405 405 405 405 405 302"),
+    # Only the manager asked for this pack: everyone else, the chair too, is told it does not exist.
+    Case(
+        "assurance:annual-report-progress", "200 404 404 404 404 302", "405 405 405 405 405 302", kwargs=annual_report
+    ),
+    Case(
+        "assurance:annual-report-download", "200 404 404 404 404 302", "405 405 405 405 405 302", kwargs=annual_report
+    ),
+]
+
+# The reporting API (lscb/board/api): read-only, signed in by a token or the session, so signed out is 401
+# (not a redirect to the sign-in page). Lists are scoped (an outsider's are empty); one record out of
+# scope is 404. Every other method is 405, before any record is looked up. Tokens are the person's own:
+# making or revoking one changes no record of the board (the security log has it).
+API_LIST = ("200 200 200 200 200 401", "405 405 405 405 405 401")
+API_RECORD_OF_A = ("200 200 200 404 404 401", "405 405 405 405 405 401")
+API = [
+    Case("api:api-root", *API_LIST),
+    Case("api:review-list", *API_LIST),
+    Case("api:recommendation-list", *API_LIST),
+    Case("api:action-list", *API_LIST),
+    Case("api:assurance-judgement-list", *API_LIST),
+    Case("api:agency-list", *API_LIST),
+    Case("api:schema", *API_LIST),
+    Case("api:schema-docs", *API_LIST),
+    Case("api:review-detail", "200 200 200 200 404 401", API_LIST[1], kwargs=review_q),
+    Case("api:recommendation-detail", *API_RECORD_OF_A, kwargs=lambda world: {"pk": world.recommendation_a.pk}),
+    Case("api:action-detail", *API_RECORD_OF_A, kwargs=action_a),
+    Case("api:assurance-judgement-detail", *API_RECORD_OF_A, kwargs=lambda world: {"pk": world.judgement.pk}),
+    Case("api:agency-detail", *API_RECORD_OF_A, kwargs=lambda world: {"pk": world.agency_a.pk}),
+    Case("api:milestone-list", *API_LIST),
+    Case(
+        "api:milestone-detail", "200 200 200 200 404 401", API_LIST[1], kwargs=lambda world: {"pk": world.milestone.pk}
+    ),
+    Case(
+        "api:milestone-detail", *API_RECORD_OF_A, kwargs=lambda world: {"pk": world.milestone_r.pk}, variant="-child-r"
+    ),
+    Case("api:learning-activity-list", *API_LIST),
+    Case("api:learning-activity-detail", *API_RECORD_OF_A, kwargs=briefing),
+    Case(
+        "api-tokens",
+        "200 200 200 200 200 302",
+        "302 302 302 302 302 302",
+        data=lambda world: {"name": "Power BI", "expires_on": tomorrow().isoformat()},
+        comment="anyone signed in makes their own tokens",
+    ),
+    Case(
+        "api-token-revoke",
+        "404 404 405 404 404 302",
+        "404 404 302 404 404 302",
+        kwargs=lambda world: {"pk": world.api_token.pk},
+        comment="agency A's lead's token: only its owner may revoke it; POST only",
+    ),
+]
+
+
+def subgroup(world: World) -> dict:
+    return {"pk": world.subgroup.pk}
+
+
+def meeting(world: World) -> dict:
+    return {"pk": world.meeting.pk}
+
+
+def meeting_pack(world: World) -> dict:
+    return {"pk": world.meeting_pack.pk}
+
+
+def meeting_form(world: World) -> dict:
+    return {"held_on": "14/01/2027", "note": "Matrix meeting", "seen": latest_history_id(world.meeting)}
+
+
+# Subgroups and their meetings (issue 16): the manager keeps them, the board reads them, a lead sees none.
+# A meeting's pack: whoever prints the board's plan whole (manager, chair, scrutineer).
+MEETINGS = [
+    Case("assurance:subgroups", "200 200 403 403 403 302", "405 405 403 403 403 302"),
+    Case(
+        "assurance:subgroup-create",
+        "200 403 403 403 403 302",
+        "302* 403 403 403 403 302",
+        data=lambda world: {"name": "Quality assurance subgroup"},
+        wrote=lambda world: Subgroup.objects.filter(name="Quality assurance subgroup").exists(),
+    ),
+    Case("assurance:subgroup", "200 200 404 404 404 302", "405 405 404 404 404 302", kwargs=subgroup),
+    Case(
+        "assurance:subgroup-edit",
+        "200 403 404 404 404 302",
+        "302* 403 404 404 404 302",
+        kwargs=subgroup,
+        data=lambda world: {"name": "Case review group", "seen": latest_history_id(world.subgroup)},
+        wrote=lambda world: Subgroup.objects.get(pk=world.subgroup.pk).name == "Case review group",
+    ),
+    Case(
+        "assurance:meeting-create",
+        "200 403 404 404 404 302",
+        "302* 403 404 404 404 302",
+        kwargs=subgroup,
+        data=meeting_form,
+        wrote=lambda world: Meeting.objects.filter(note="Matrix meeting").exists(),
+    ),
+    Case(
+        "assurance:meeting-edit",
+        "200 403 404 404 404 302",
+        "302* 403 404 404 404 302",
+        kwargs=meeting,
+        data=meeting_form,
+        wrote=lambda world: Meeting.objects.get(pk=world.meeting.pk).note == "Matrix meeting",
+    ),
+    Case(
+        "board:meeting-pack",
+        "200 200 404 404 404 302",
+        "303* 303* 404 404 404 302",
+        kwargs=meeting,
+        data=lambda world: {"reviews": [world.review.pk], "since": "01/01/2026"},
+        wrote=lambda world: MeetingPack.objects.filter(since=datetime.date(2026, 1, 1)).exists(),
+    ),
+    Case("board:meeting-pack-progress", "200 200 404 404 404 302", "405 405 404 404 404 302", kwargs=meeting_pack),
+    Case("board:meeting-pack-pdf", "200 200 404 404 404 302", "405 405 405 405 405 302", kwargs=meeting_pack),
+    Case("board:meeting-pack-docx", "200 200 404 404 404 302", "405 405 405 405 405 302", kwargs=meeting_pack),
+]
+
+
+CASES: list[Case] = (
+    BOARD_WIDE + REVIEWS + ACTIONS + EVIDENCE + REQUESTS + CHALLENGES + LEARNING + ANNUAL_REPORT + MEETINGS + API
+)
 MATRIX_NAMES = {case.name for case in CASES}

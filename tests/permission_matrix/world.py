@@ -18,10 +18,36 @@ from actions import services as action_services
 from actions.models import Action, ListExport, ProgressUpdate
 from assurance import services as assurance_services
 from assurance import uploads
-from assurance.models import AssuranceJudgement, AssuranceRequest, Challenge, ChallengeEvent, Evidence, EvidenceFile
+from assurance.models import (
+    AnnualReport,
+    AssuranceJudgement,
+    AssuranceRequest,
+    Challenge,
+    ChallengeEvent,
+    Evidence,
+    EvidenceFile,
+    Meeting,
+    MeetingPack,
+    Subgroup,
+)
 from assurance.tests import samples
-from reviews.models import Agency, PlanImport, Recommendation, Review, Theme
-from tests.factories import ActionFactory, RecommendationFactory, ReviewFactory, ThemeFactory
+from lscb.platform.models import ApiToken, CalendarFeed
+from reviews.models import (
+    Agency,
+    LearningActivity,
+    LearningAttendance,
+    Milestone,
+    PlanImport,
+    Recommendation,
+    Review,
+    Theme,
+    refresh_milestones,
+)
+from tests.factories import ActionFactory, RecommendationFactory, ReviewFactory, ThemeFactory, first_board
+
+
+def tomorrow() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=1)
 
 
 def yesterday() -> datetime.date:
@@ -52,6 +78,15 @@ class World:
     plan_import: PlanImport
     failed_task: DBTaskResult
     export: ListExport  # agency A's lead's PDF of the action list, ready
+    briefing: LearningActivity  # a seven-minute briefing on child-r, attended by agency A only
+    annual_report: AnnualReport  # the manager's annual report pack, ready
+    milestone: Milestone  # child-q's first milestone (a local target, so its due date is typed)
+    calendar_token: str  # the manager's calendar feed
+    milestone_r: Milestone  # child-r's first milestone (agency A's review)
+    api_token: ApiToken  # agency A's lead's personal API token
+    subgroup: Subgroup  # board A's case review subgroup
+    meeting: Meeting  # its meeting a week ago
+    meeting_pack: MeetingPack  # the chair's pack for that meeting, ready
 
     def __repr__(self) -> str:  # hypothesis prints its examples: keep the world out of them
         return "<the matrix's world>"
@@ -83,6 +118,7 @@ def _assurance_records(world: dict) -> dict:
     )
     # Sent a month ago, due yesterday, no reply: "no response", so it can be chased and closed.
     request = AssuranceRequest.objects.create(
+        board=first_board(),
         agency=agency_a,
         subject="Assurance on 1.1",
         sent_on=yesterday() - datetime.timedelta(days=30),
@@ -90,7 +126,9 @@ def _assurance_records(world: dict) -> dict:
         sent_by=manager,
     )
     request.actions.set([action_a])
-    event = ChallengeEvent.objects.create(title="Spring challenge", held_on=yesterday(), chair="Priya Anand")
+    event = ChallengeEvent.objects.create(
+        board=first_board(), title="Spring challenge", held_on=yesterday(), chair="Priya Anand"
+    )
     event.agencies_invited.set([agency_a])
     challenge = Challenge.objects.create(event=event, action=action_a, challenge="How do you know it works?")
     return {"judgement": judgement, "request": request, "event": event, "challenge": challenge}
@@ -110,6 +148,22 @@ def _failed_task(request: AssuranceRequest) -> DBTaskResult:
     )
 
 
+def _meeting_records(personas: dict, review: Review) -> dict:
+    subgroup = Subgroup.objects.create(board=first_board(), name="Case review subgroup")
+    meeting = Meeting.objects.create(subgroup=subgroup, held_on=yesterday() - datetime.timedelta(days=6))
+    pack = MeetingPack.objects.create(
+        meeting=meeting,
+        requester=personas["chair"],
+        since=meeting.held_on - datetime.timedelta(weeks=6),
+        until=meeting.held_on + datetime.timedelta(weeks=6),
+        status=MeetingPack.Status.READY,
+        pdf=b"%PDF-1.7 fictional pack",
+        docx=b"PK fictional pack",
+    )
+    pack.reviews.set([review])
+    return {"subgroup": subgroup, "meeting": meeting, "meeting_pack": pack}
+
+
 def build_world(personas: dict, agency_a: Agency, agency_b: Agency, review: Review, action_a, action_b) -> World:
     theme = ThemeFactory(name="Information sharing")
     action_a.recommendation.themes.add(theme)
@@ -127,6 +181,19 @@ def build_world(personas: dict, agency_a: Agency, agency_b: Agency, review: Revi
     )
     records = _assurance_records({"personas": personas, "agency_a": agency_a, "action_a": action_a})
     records["failed_task"] = _failed_task(records["request"])
+    records["briefing"] = LearningActivity.objects.create(
+        board=first_board(), kind="briefing", held_on=yesterday(), title="Child R briefing"
+    )
+    records["briefing"].reviews.add(review_a)
+    LearningAttendance.objects.create(activity=records["briefing"], agency=agency_a, attendees=20)
+    records.update(_meeting_records(personas, review))
+    records["annual_report"] = AnnualReport.objects.create(
+        requester=personas["manager"],
+        board=first_board(),
+        year=2025,
+        status=AnnualReport.Status.READY,
+        content=b"PK fictional pack",
+    )
     return World(
         personas=personas,
         agency_a=agency_a,
@@ -143,8 +210,14 @@ def build_world(personas: dict, agency_a: Agency, agency_b: Agency, review: Revi
         file_a=evidence_a.files.get(),
         file_b=evidence_b.files.get(),
         plan_import=plan_import,
+        api_token=ApiToken.objects.create(
+            user=personas["lead_a"], name="Power BI", prefix="lscb_matrix", digest="0" * 64, expires_on=tomorrow()
+        ),
         export=ListExport.objects.create(
             requester=personas["lead_a"], status=ListExport.Status.READY, rows=1, pdf=b"%PDF-1.7 lead A's list"
         ),
+        milestone=refresh_milestones(review)[0],
+        milestone_r=refresh_milestones(review_a)[0],
+        calendar_token=CalendarFeed.objects.create(user=personas["manager"], token="matrix-calendar-token").token,
         **records,
     )

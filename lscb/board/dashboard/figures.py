@@ -7,7 +7,8 @@ lists exactly the actions counted, so the dashboard and the list agree.
 
 "Awaiting evidence" means status Completed: the agency says the action is
 done but the board has not yet seen evidence of it (DESIGN.md §3,
-"Completed: evidence awaited"). It is defined once, in AWAITING_EVIDENCE.
+"Completed: evidence awaited"). It is defined once, in actions.choices.AWAITING_EVIDENCE,
+which an agency lead's "Done, awaiting evidence" list reads too.
 """
 
 import datetime
@@ -20,10 +21,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.choices import DONE_STATUSES, ActionStatus, AssuranceLevel, Rag
+from actions.choices import AWAITING_EVIDENCE, DONE_STATUSES, ActionStatus, AssuranceLevel, Rag
 from actions.models import Action
 from actions.scope import recommendations_for, reviews_for
 from assurance.models import AssuranceJudgement
@@ -40,9 +42,13 @@ from lscb.board.dashboard.parts import (
 from lscb.platform import generations
 from lscb.platform.permissions import may
 from reviews import roles
-from reviews.models import Agency, Review
+from reviews.models import Agency, LearningActivity, Review
 
-AWAITING_EVIDENCE = ActionStatus.COMPLETED
+# Completion, evidence and impact are three things (DESIGN.md §11): completed is every done status; evidenced,
+# the board has seen evidence (Completed and evidenced, or Embedded); impact evidenced, Embedded, which only an
+# impact evaluation judged "impact evidenced" allows (Action.status_problem).
+EVIDENCED_STATUSES = (ActionStatus.EVIDENCED, ActionStatus.EMBEDDED)
+EVIDENCED_VALUES = [s.value for s in EVIDENCED_STATUSES]
 # What a cached dashboard and its drawing were made by: this code and the figures' templates,
 # read once at start-up (an edit to any of them leaves the old entries behind).
 CODE_VERSION = generations.files_digest(
@@ -112,6 +118,8 @@ class AgencyRow:
     rag: list[Segment]
     pct_completed: int = 0
     pct_assured: int = 0
+    evidenced: Figure | None = None
+    impact_evidenced: Figure | None = None
 
     @property
     def rag_summary(self) -> str:
@@ -146,6 +154,8 @@ def agency_row(values: dict, review_slug: str | None) -> AgencyRow:
         rag=[],
         pct_completed=percent(done, total),
         pct_assured=percent(values["assurance_assured"], total),
+        evidenced=figure(sum(values[f"status_{s.value}"] for s in EVIDENCED_STATUSES), status=EVIDENCED_VALUES),
+        impact_evidenced=figure(values[f"status_{ActionStatus.EMBEDDED.value}"], status=ActionStatus.EMBEDDED.value),
     )
     x = 0.0
     for colour in Rag:
@@ -194,6 +204,8 @@ class ReviewProgress:
     assured: Figure
     pct_completed: int
     pct_assured: int
+    evidenced: Figure | None = None
+    impact_evidenced: Figure | None = None
 
 
 def review_progress(parts: dict[int, ReviewPart], reviews: list[Review]) -> list[ReviewProgress]:
@@ -212,6 +224,14 @@ def review_progress(parts: dict[int, ReviewPart], reviews: list[Review]) -> list
                 assured=Figure(g["assured"], actions_url(review=review.slug, assurance=AssuranceLevel.ASSURED.value)),
                 pct_completed=percent(g["completed"], g["total"]),
                 pct_assured=percent(g["assured"], g["total"]),
+                evidenced=Figure(
+                    sum(g[f"status_{s.value}"] for s in EVIDENCED_STATUSES),
+                    actions_url(review=review.slug, status=EVIDENCED_VALUES),
+                ),
+                impact_evidenced=Figure(
+                    g[f"status_{ActionStatus.EMBEDDED.value}"],
+                    actions_url(review=review.slug, status=ActionStatus.EMBEDDED.value),
+                ),
             )
         )
     return progress
@@ -223,22 +243,33 @@ class HeatRow:
     cells: list[tuple[int, int]]  # (count, shading level), one a review
     total: int
     reviews_with: int
+    learning: int = 0  # learning activities carrying the theme: many recommendations and none stands out
 
 
 def heat_level(count: int, peak: int) -> int:
     return 0 if count == 0 or peak == 0 else max(1, math.ceil(HEAT_LEVELS * count / peak))
 
 
-def heat_map(parts: dict[int, ReviewPart], reviews: list[Review]) -> list[HeatRow]:
-    """Themes × reviews: how many recommendations of each review carry each theme."""
+def heat_map(parts: dict[int, ReviewPart], reviews: list[Review], learning: dict[str, int]) -> list[HeatRow]:
+    """Themes × reviews: how many recommendations of each review carry each theme; beside them, how many
+    learning activities carried the theme."""
     themes = sorted({theme for review in reviews for theme in parts[review.pk].themes}, key=str.casefold)
     peak = max((n for review in reviews for n in parts[review.pk].themes.values()), default=0)
     rows = []
     for theme in themes:
         numbers = [parts[review.pk].themes.get(theme, 0) for review in reviews]
         cells = [(n, heat_level(n, peak)) for n in numbers]
-        rows.append(HeatRow(theme, cells, sum(numbers), sum(1 for n in numbers if n)))
+        rows.append(HeatRow(theme, cells, sum(numbers), sum(1 for n in numbers if n), learning.get(theme, 0)))
     return rows
+
+
+def learning_by_theme(user, review: Review | None) -> dict[str, int]:
+    """Learning activities in the user's scope (carrying `review`, if given) by theme name: one query."""
+    activities = LearningActivity.objects.for_user(user)
+    if review is not None:
+        activities = activities.filter(reviews=review)
+    counts = activities.filter(themes__isnull=False).values_list("themes__name").annotate(n=Count("pk", distinct=True))
+    return dict(counts.order_by())
 
 
 @dataclass
@@ -290,24 +321,32 @@ class Dashboard:
     cache_key: str = ""  # set when cached: names these figures (and their drawing) in the cache
 
 
-def scope_label(user):
-    """Whose figures these are, for cache keys: the whole board, or a lead's agencies."""
-    return "board" if roles.sees_whole_board(user) else sorted(roles.lead_agency_ids(user))
+def scope_label(user, board_id: int | None = None):
+    """Whose figures these are, for cache keys: the boards, and on them the whole board or a lead's agencies."""
+    scope = roles.scope_of(user)
+    boards = [board_id] if board_id else sorted(scope.roles)
+    return boards, "board" if roles.sees_whole_board(user, boards) else sorted(roles.lead_agency_ids(user, boards))
 
 
-def user_scope(user, reviews: list[Review]) -> Scope:
-    whole_board = roles.sees_whole_board(user)
+def in_view(queryset, board_id: int | None):
+    """Narrowed to the board in view (someone on several boards), or the whole scope (None)."""
+    return queryset.on_boards([board_id]) if board_id else queryset
+
+
+def user_scope(user, reviews: list[Review], board_id: int | None = None) -> Scope:
+    whole_board = roles.sees_whole_board(user, [board_id] if board_id else None)
     return Scope(
-        label=scope_label(user),
+        label=scope_label(user, board_id),
         review_ids={review.pk for review in reviews},
-        actions=Action.objects.for_user(user),
-        # The whole board needs no scoping subquery; the heat map then counts straight from the themes table.
-        recommendations=None if whole_board else recommendations_for(user),
-        judgements=AssuranceJudgement.objects.for_user(user),
+        actions=in_view(Action.objects.for_user(user), board_id),
+        # The whole board needs no scoping subquery: the heat map counts straight from the themes
+        # table, within the reviews in scope.
+        recommendations=None if whole_board else in_view(recommendations_for(user), board_id),
+        judgements=in_view(AssuranceJudgement.objects.for_user(user), board_id),
     )
 
 
-def cached_build(user, review_slug: str = "") -> Dashboard:
+def cached_build(user, review_slug: str = "", board_id: int | None = None) -> Dashboard:
     """build(), kept in the cache until any figure could change: a new generation, or a new day (RAG).
 
     The generations of every review and board-wide list are read first, in one query: any tracked
@@ -318,17 +357,19 @@ def cached_build(user, review_slug: str = "") -> Dashboard:
         return Dashboard(has_role=False)
     today = timezone.localdate()
     known = generations.read_all()
-    key_parts = (CODE_VERSION, scope_label(user), review_slug, today.isoformat(), sorted(known.items()))
+    key_parts = (CODE_VERSION, scope_label(user, board_id), review_slug, today.isoformat(), sorted(known.items()))
     key = "lscb:dashboard:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
     board = cache.get(key)
     if board is None:
-        board = build(user, review_slug, today, known)
+        board = build(user, review_slug, today, known, board_id)
         board.cache_key = key
         cache.set(key, board, CACHE_SECONDS)
     return board
 
 
-def build(user, review_slug: str = "", today: datetime.date | None = None, known: dict | None = None) -> Dashboard:
+def build(
+    user, review_slug: str = "", today: datetime.date | None = None, known: dict | None = None, board_id=None
+) -> Dashboard:
     """The dashboard for this user, whole board or narrowed to one review, scoped to what they may see.
 
     Queries (after the user's roles): reviews in scope; the reviews' counts
@@ -338,7 +379,7 @@ def build(user, review_slug: str = "", today: datetime.date | None = None, known
     today = today or timezone.localdate()
     if not may(user, "board.view"):
         return Dashboard(has_role=False)
-    reviews = list(reviews_for(user))
+    reviews = list(in_view(reviews_for(user), board_id))
     board = Dashboard(has_role=True, reviews=reviews, review_param=review_slug)
     if review_slug:
         board.review = next((r for r in reviews if r.slug == review_slug), None)
@@ -346,7 +387,7 @@ def build(user, review_slug: str = "", today: datetime.date | None = None, known
             board.error = f"There is no review “{review_slug}” that you can see. Choose a review from the list."
             return board
     shown = [board.review] if board.review else reviews
-    scope = user_scope(user, reviews)
+    scope = user_scope(user, reviews, board_id)
     ids = [review.pk for review in shown]
     if known is None:
         counted = count_parts(scope, ids if board.review else None, today)
@@ -358,6 +399,6 @@ def build(user, review_slug: str = "", today: datetime.date | None = None, known
     board.agency_rows, board.totals = agency_rows(by_agency, names, review_slug or None)
     board.progress = review_progress(parts, shown)
     board.heat_reviews = shown
-    board.heat_rows = heat_map(parts, shown)
+    board.heat_rows = heat_map(parts, shown, learning_by_theme(user, board.review))
     board.trend = trends(list(parts.values()), today)
     return board

@@ -143,7 +143,8 @@ def _count_themes(scope: Scope, review_ids: list[int] | None, part) -> None:
     through = Recommendation.themes.through.objects.all()
     if scope.recommendations is not None:
         through = through.filter(recommendation__in=scope.recommendations.values("pk"))
-    through = _rows_by_review(through, review_ids, "recommendation__review")
+    # Every review in scope is the board's (or boards'), never the whole deployment's.
+    through = _rows_by_review(through, review_ids or sorted(scope.review_ids), "recommendation__review")
     for theme, review_id, n in (
         through.order_by().values_list("theme__name", "recommendation__review_id").annotate(n=Count("pk"))
     ):

@@ -22,8 +22,9 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from actions.choices import AssuranceLevel
+from actions.choices import ActionStatus, AssuranceLevel
 from actions.models import Action
+from lscb.board.plan_import.problems import PlanFileError, PlanProblem
 from lscb.board.plan_import.validation import Plan, PlanAction, PlanRecommendation, number_key
 from lscb.platform.diff import FieldChange, field_change, set_change
 from reviews.models import Agency, Recommendation, Review, Theme
@@ -181,7 +182,25 @@ def compare(review: Review, plan: Plan, sha256: str) -> PlanChanges:
     changes.actions_left = sum(
         1 for rec in existing.values() for action in rec.actions.all() if action.pk not in matched_actions
     )
+    _check_statuses(changes, existing)
     return changes
+
+
+def _check_statuses(changes: PlanChanges, existing: dict[str, Recommendation]) -> None:
+    """Every status the file sets passes the one rule for status changes (Action.status_problem): "Embedded"
+    needs an impact evaluation judged "impact evidenced", which an import cannot record. One query for each
+    action the file would newly make Embedded (rare), none otherwise."""
+    problems = []
+    for change in changes.actions:
+        status = change.plan.values.get("status")
+        if status != ActionStatus.EMBEDDED or (change.action is not None and change.action.status == status):
+            continue
+        recommendation = existing.get(number_key(change.number))
+        action = change.action or Action(recommendation_id=recommendation.pk if recommendation else None)
+        if problem := action.status_problem(status):
+            problems.append(PlanProblem(problem, change.plan.row, "status"))
+    if problems:
+        raise PlanFileError(problems)
 
 
 def _agency_lookup() -> dict[str, Agency]:
@@ -228,9 +247,14 @@ def _compare_recommendation(
     changes: PlanChanges, plan_rec: PlanRecommendation, recommendation: Recommendation | None
 ) -> RecommendationChange:
     wanted: dict[str, Any] = {"agency": agency_name(changes, plan_rec.agency), "text": plan_rec.text}
+    wanted.update(plan_rec.values)
     current: dict[str, Any] = {}
     if recommendation:
         current = {"agency": recommendation.agency.name if recommendation.agency else None, "text": recommendation.text}
+        current.update({name: getattr(recommendation, name) for name in plan_rec.values})
+    else:
+        # A new recommendation starts undecided: an empty cell is no change.
+        current = {name: Recommendation._meta.get_field(name).get_default() for name in plan_rec.values}
     field_changes = [
         FieldWrite(Recommendation, name, current.get(name), value)
         for name, value in wanted.items()

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from actions.choices import REASON_REQUIRED, ActionStatus, AssuranceLevel
 from actions.models import Action
 from lscb.board.plan_import.problems import PlanFileError, PlanProblem
@@ -20,7 +22,22 @@ from lscb.platform.values import short_date
 from reviews.models import Agency, Recommendation, Theme
 
 REQUIRED_COLUMNS = ("agency", "number", "recommendation")
-OPTIONAL_COLUMNS = ("action", "lead", "due_date", "status", "progress", "assurance", "assurance_level", "themes")
+OPTIONAL_COLUMNS = (
+    "action",
+    "lead",
+    "due_date",
+    "status",
+    "progress",
+    "assurance",
+    "assurance_level",
+    "assurance_date",
+    "themes",
+    "decision",
+    "decision_reason",
+    "decided_on",
+)
+# The board's decision: the recommendation's, so given on its first row (later rows blank or the same).
+DECISION_COLUMNS = {"decision": "decision", "decision_reason": "decision_reason", "decided_on": "decided_on"}
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 # The same bound per column as the form that edits the field, so an imported plan never holds what a
@@ -34,6 +51,7 @@ COLUMN_LIMITS: dict[str, Limit] = {
     "progress": Action.TEXT_LIMITS["progress"],
     "assurance": Action.TEXT_LIMITS["assurance_statement"],
     "themes": Theme.TEXT_LIMITS["name"],
+    "decision_reason": Recommendation.TEXT_LIMITS["decision_reason"],
 }
 DATE_FORMS = "31/03/2026, 31.03.2026 or 2026-03-31"
 _UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", re.ASCII)
@@ -48,6 +66,8 @@ class PlanAction:
     agency: str
     description: str
     values: dict[str, Any]
+    # When the board made the judgement the row's assurance records; None when the file does not say.
+    assurance_date: datetime.date | None = None
 
 
 @dataclass
@@ -60,6 +80,7 @@ class PlanRecommendation:
     text: str
     themes: list[str] | None
     actions: list[PlanAction] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)  # the decision's fields whose columns the file has
 
 
 @dataclass(frozen=True)
@@ -85,6 +106,8 @@ def _choice_lookup(choices) -> dict[str, str]:
 
 STATUSES = _choice_lookup(ActionStatus)
 ASSURANCE_LEVELS = _choice_lookup(AssuranceLevel)
+DECISIONS = _choice_lookup(Recommendation.Decision)
+CHOICE_NAMES = {"status": "a status", "assurance_level": "an assurance level", "decision": "a decision"}
 
 
 def validate(sheet: Sheet) -> Plan:
@@ -182,7 +205,27 @@ def _first_row(row: int, number: str, cells: dict[str, Cell]) -> tuple[PlanRecom
         problems.append(PlanProblem(message, row, "recommendation"))
     problems += _too_long(text, row, "recommendation")
     themes = [] if "themes" in cells else None
-    return PlanRecommendation(number.strip(), row, agency, text, themes), problems
+    values, decision_problems = _decision_values(row, cells)
+    return PlanRecommendation(number.strip(), row, agency, text, themes, values=values), problems + decision_problems
+
+
+def _decision_values(
+    row: int, cells: dict[str, Cell], check_reason: bool = True
+) -> tuple[dict[str, Any], list[PlanProblem]]:
+    """The board's decision from the recommendation's first row; a reason is required unless it is accepted."""
+    values: dict[str, Any] = {}
+    problems: list[PlanProblem] = []
+    if "decision" in cells:
+        values["decision"] = _choice(cells["decision"], DECISIONS, Recommendation.Decision, row, "decision", problems)
+    if "decision_reason" in cells:
+        values["decision_reason"] = _text(cells["decision_reason"])
+        problems += _too_long(values["decision_reason"], row, "decision_reason")
+    if "decided_on" in cells:
+        values["decided_on"] = _date(cells["decided_on"], row, problems, "decided_on")
+    problem = Recommendation.decision_problem(values.get("decision", ""), values.get("decision_reason", ""))
+    if check_reason and problem and not problems:
+        problems.append(PlanProblem(problem[0].lower() + problem[1:], row, "decision_reason"))
+    return values, problems
 
 
 def _later_row(row: int, cells: dict[str, Cell], recommendation: PlanRecommendation) -> list[PlanProblem]:
@@ -193,6 +236,17 @@ def _later_row(row: int, cells: dict[str, Cell], recommendation: PlanRecommendat
             f"{recommendation.number}: leave it blank or repeat it exactly"
         )
         return [PlanProblem(message, row, "recommendation")]
+    given = {column: value for column, value in cells.items() if column in DECISION_COLUMNS and value}
+    repeated, problems = _decision_values(row, given, check_reason=False)
+    for column, value in repeated.items():
+        if value not in ("", None) and value != recommendation.values.get(column):
+            message = (
+                f"the {column.replace('_', ' ')} differs from row {recommendation.row}, the first row of "
+                f"recommendation {recommendation.number}: leave it blank or repeat it exactly"
+            )
+            return [PlanProblem(message, row, column)]
+    if problems:
+        return problems
     return _too_long(_text(cells["agency"]), row, "agency")
 
 
@@ -209,7 +263,18 @@ def _read_action(
             message = f"the row repeats row {earlier.row}: recommendation {recommendation.number} has this action"
             return None, problems + [PlanProblem(message, row, "action")]
     agency = _text(cells["agency"]) or recommendation.agency
-    return PlanAction(row, agency, description, values), problems
+    assurance_date = _assurance_date(cells.get("assurance_date", ""), row, problems)
+    return PlanAction(row, agency, description, values, assurance_date), problems
+
+
+def _assurance_date(value: Cell, row: int, problems: list[PlanProblem]) -> datetime.date | None:
+    """The date of the board's judgement: a date, and not in the future."""
+    judged_on = _date(value, row, problems, "assurance_date")
+    if judged_on is not None and judged_on > timezone.localdate():
+        message = f"the board's judgement cannot be dated in the future ({short_date(judged_on)})"
+        problems.append(PlanProblem(message, row, "assurance_date"))
+        return None
+    return judged_on
 
 
 def _action_values(row: int, cells: dict[str, Cell]) -> tuple[dict[str, Any], list[PlanProblem]]:
@@ -280,7 +345,7 @@ def _shown(value: str) -> str:
     return value if len(value) <= 60 else value[:57] + "..."
 
 
-def _date(value: Cell, row: int, problems: list[PlanProblem]) -> datetime.date | None:
+def _date(value: Cell, row: int, problems: list[PlanProblem], column: str = "due_date") -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     if not value:
@@ -297,7 +362,7 @@ def _date(value: Cell, row: int, problems: list[PlanProblem]) -> datetime.date |
             raise ValueError
     except ValueError:
         message = f'"{_shown(value)}" is not a date (write dates as {DATE_FORMS})'
-        problems.append(PlanProblem(message, row, "due_date"))
+        problems.append(PlanProblem(message, row, column))
         return None
     return parsed
 
@@ -308,7 +373,7 @@ def _choice(value: Cell, lookup: dict[str, str], choices, row: int, column: str,
         return ""
     found = lookup.get(normalise_header(text))
     if found is None:
-        what = "a status" if column == "status" else "an assurance level"
+        what = CHOICE_NAMES[column]
         options = ", ".join(choices.labels)
         problems.append(PlanProblem(f'"{_shown(text)}" is not {what}: use one of {options}', row, column))
         return ""

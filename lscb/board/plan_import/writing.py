@@ -6,6 +6,8 @@ Every history row carries the importing user and the reason "imported from
 <file name>". The number of queries does not grow with the number of rows.
 """
 
+import datetime
+
 from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from actions.models import Action
 from assurance.models import AssuranceJudgement
 from lscb.board.plan_import.changes import CREATE, UPDATE, PlanChanges, name_key
+from lscb.board.plan_import.validation import DECISION_COLUMNS
 from lscb.platform import generations
 from reviews.models import Agency, PlanImport, Recommendation, Theme, natural_sort_key
 
@@ -23,6 +26,7 @@ class _Writer:
         self.changes = changes
         self.user = user
         self.reason = f"imported from {file_name}"[:100]
+        self.file_name = file_name[:255]
         self.history = {"default_user": user, "default_change_reason": self.reason}
 
     def _tracked(self, instance):
@@ -58,11 +62,13 @@ class _Writer:
                 continue
             recommendation.agency = self.agencies[name_key(plan.agency)]
             recommendation.text = plan.text
+            for name, value in plan.values.items():
+                setattr(recommendation, name, value)
             (created if change.kind == CREATE else updated).append(recommendation)
             if any(c.field == "themes" for c in change.writes):
                 retheme[plan.number] = {self.themes[name_key(name)].pk for name in plan.themes}
         Recommendation.objects.bulk_create(created)
-        Recommendation.objects.bulk_update(updated, ["agency", "text"])
+        Recommendation.objects.bulk_update(updated, ["agency", "text", *DECISION_COLUMNS])
         self._set_themes(by_number, retheme)
         self._recommendation_history(created, updated)
         return by_number
@@ -108,7 +114,7 @@ class _Writer:
             ]
         )
 
-    def _write_actions(self, recommendations: dict[str, Recommendation]) -> list[tuple[Action, bool]]:
+    def _write_actions(self, recommendations: dict[str, Recommendation]) -> list[tuple[Action, datetime.date | None]]:
         created, updated, fields, judged = [], [], {"updated_at"}, []
         now = timezone.now()
         for change in self.changes.actions:
@@ -130,24 +136,29 @@ class _Writer:
             else:
                 created.append(action)
             if change.records_judgement:
-                judged.append(action)
+                judged.append((action, change.plan.assurance_date))
         bulk_create_with_history(created, Action, **self.history)
         if updated:
             bulk_update_with_history(updated, Action, sorted(fields), **self.history)
         return judged
 
-    def _record_judgements(self, actions: list[Action]) -> None:
-        """The board's judgement history stays complete: one judgement for each assurance the import sets."""
-        today = timezone.localdate()
+    def _record_judgements(self, actions: list[tuple[Action, datetime.date | None]]) -> None:
+        """The board's judgement history stays complete: one judgement for each assurance the import sets.
+
+        Dated by the file's `assurance_date`; without it the date is unknown (never the import's day, which
+        would count the judgement in this month's trend), and it is marked as imported from the file, by
+        whom, so nobody reads the importer as the one who judged.
+        """
         judgements = [
             AssuranceJudgement(
                 action=action,
                 level=action.assurance_level,
                 statement=action.assurance_statement,
-                judged_on=today,
+                judged_on=judged_on,
                 recorded_by=self.user,
+                imported_from=self.file_name,
             )
-            for action in actions
+            for action, judged_on in actions
         ]
         bulk_create_with_history(judgements, AssuranceJudgement, **self.history)
 

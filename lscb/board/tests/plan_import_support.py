@@ -26,8 +26,11 @@ def to_csv(rows: list[list[str]], bom: bool = False) -> bytes:
 
 
 def sample_with(row: int, column: str, value: str) -> bytes:
-    """The sample CSV with one cell changed; `row` as a spreadsheet numbers it (header = 1)."""
+    """The sample CSV with one cell changed; `row` as a spreadsheet numbers it (header = 1).
+    A column the sample lacks (an optional one) is added, blank on the other rows."""
     rows = sample_rows()
+    if column not in rows[0]:
+        rows = [[*cells, column if number == 0 else ""] for number, cells in enumerate(rows)]
     rows[row - 1][rows[0].index(column)] = value
     return to_csv(rows)
 

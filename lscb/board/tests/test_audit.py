@@ -9,6 +9,7 @@ from django.utils import timezone
 from actions.choices import ActionStatus
 from conftest import client_for
 from lscb.board.tests.history_data import add_progress, change_action
+from tests.factories import first_board
 
 
 def audit(client, persona, **params):
@@ -142,7 +143,9 @@ def test_assurance_records_show_yes_no_and_many_to_many_names(client, manager, a
     evidence.save()
     request = AssuranceRequestFactory(agency=agency_a, subject="Assurance on visits")
     request.actions.add(action_a)
-    event = ChallengeEvent.objects.create(title="Spring challenge", held_on=datetime.date(2026, 4, 2), chair="Priya")
+    event = ChallengeEvent.objects.create(
+        board=first_board(), title="Spring challenge", held_on=datetime.date(2026, 4, 2), chair="Priya"
+    )
     event.agencies_invited.add(agency_a)
 
     def newest(kind: str) -> dict:

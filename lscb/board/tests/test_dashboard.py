@@ -15,6 +15,7 @@ from actions.models import Action
 from conftest import client_for
 from lscb.board.dashboard import figures as dashboard
 from lscb.board.dashboard import parts as dashboard_parts
+from reviews.models import Board
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     RecommendationFactory,
     ReviewFactory,
     ThemeFactory,
+    make_lead,
 )
 
 LIST_PARAMETERS = {"review", "agency", "status", "rag", "assurance", "overdue"}
@@ -118,7 +120,7 @@ def board(db):
 def test_every_figure_links_to_the_action_list_that_lists_exactly_that_many(client, personas, persona, board):
     user = personas[persona]
     if persona == "lead_a":
-        board[0].agency.leads.add(user)  # lead_a also leads one of the board's agencies
+        make_lead(user, board[0].agency)  # lead_a also leads one of the board's agencies
     html = client_for(client, user).get("/dashboard/").content.decode()
     links = figure_links(html)
     assert len(links) > (20 if persona == "lead_a" else 100)
@@ -151,12 +153,14 @@ def test_counts_match_the_models_own_rag_overdue_and_awaiting_evidence(manager, 
 def dashboard_queries(client, user, django_assert_num_queries, expected: int) -> str:
     client_for(client, user)
     # session, user, roles (groups); generations (one query); reviews; counts by agency and review;
-    # agency names; heat map; completions by day; judgements by day.
+    # agency names; heat map; learning activities by theme; completions by day; judgements by day; then,
+    # never cached, the overdue
+    # impact evaluations: recommendations, actions.
     with django_assert_num_queries(expected):
         response = client.get("/dashboard/")
     assert response.status_code == 200
     # Unchanged data: the figures come from the cache, after the generations.
-    with django_assert_num_queries(expected - 6):
+    with django_assert_num_queries(expected - 7):
         assert figure_links(client.get("/dashboard/").content.decode()) == figure_links(response.content.decode())
     return response.content.decode()
 
@@ -164,7 +168,7 @@ def dashboard_queries(client, user, django_assert_num_queries, expected: int) ->
 @pytest.mark.parametrize("agencies", [5, 50])
 def test_dashboard_query_count_does_not_grow_with_the_board(client, manager, django_assert_num_queries, agencies):
     build_board(agencies=agencies)
-    html = dashboard_queries(client, manager, django_assert_num_queries, 10)
+    html = dashboard_queries(client, manager, django_assert_num_queries, 14)  # + deadlines, impact figures
     assert html.count("Board agency") >= 3 * agencies
 
 
@@ -172,9 +176,9 @@ def test_dashboard_query_count_does_not_grow_with_the_board(client, manager, dja
 def test_lead_dashboard_query_count_does_not_grow(client, lead_a, django_assert_num_queries, agencies):
     created = build_board(agencies=agencies)
     for action in created[::4]:
-        action.agency.leads.add(lead_a)
-    # + the lead's agencies (ids), and their names for the "You lead" panel.
-    dashboard_queries(client, lead_a, django_assert_num_queries, 12)
+        make_lead(lead_a, action.agency)
+    # + their agencies' names for the "You lead" panel (the ids come with the memberships), impact figures.
+    dashboard_queries(client, lead_a, django_assert_num_queries, 14)
 
 
 def test_agency_lead_sees_only_their_own_agencies(client, lead_a, agency_a, action_a, action_b, board):
@@ -238,6 +242,8 @@ def test_trends_count_completions_and_judgements_by_month(manager, agency_a):
     AssuranceJudgementFactory(action=done, judged_on=today)
     AssuranceJudgementFactory(action=done, judged_on=last_month)
     AssuranceJudgementFactory(action=done, judged_on=last_month)
+    # Imported without its date: the board judged it some day nobody recorded, never "this month".
+    AssuranceJudgementFactory(action=done, judged_on=None, imported_from="old-plan.xlsx")
     trend = dashboard.build(manager).trend
     assert len(trend) == 12 and trend[-1].month == this_month and trend[-2].month == last_month
     assert (trend[-1].completed, trend[-1].judged) == (1, 1)
@@ -303,9 +309,41 @@ def test_the_drawn_figures_are_reused_until_a_change(client, manager, action_a, 
     awaiting = dashboard.actions_url(agency=action_a.agency_id, status=ActionStatus.COMPLETED.value)
     first = client.get("/dashboard/").content.decode()
     assert dict(figure_links(first))[awaiting] == 0
-    with django_assert_num_queries(4):  # session, user, roles; generations: figures and drawing cached
+    # session, user, memberships; generations: figures and drawing cached; the deadlines panel (never cached);
+    # overdue evaluations (recommendations, actions)
+    with django_assert_num_queries(7):
         again = client.get("/dashboard/").content.decode()
     assert figure_links(again) == figure_links(first) and "Learning themes across reviews" in again
     action_a.status = ActionStatus.COMPLETED
     action_a.save()
     assert dict(figure_links(client.get("/dashboard/").content.decode()))[awaiting] == 1
+
+
+def test_done_awaiting_evidence_holds_only_what_the_dashboard_counts_as_awaiting_evidence(
+    client, lead_a, review, agency_a
+):
+    """One definition (Action.objects.awaiting_evidence): "Completed", never "Completed and evidenced" or "Embedded"."""
+    from actions.choices import ActionStatus
+    from actions.models import Action
+    from tests.factories import ActionFactory, RecommendationFactory
+
+    rec = RecommendationFactory(review=review, agency=agency_a, number="5.1")
+    for status in (ActionStatus.COMPLETED, ActionStatus.EVIDENCED, ActionStatus.EMBEDDED):
+        ActionFactory(recommendation=rec, description=f"Action {status.label}", status=status)
+    sections = client_for(client, lead_a).get(reverse("assurance:lead-home")).context["sections"]
+    awaiting = [action for section in sections for action in section["awaiting"]]
+    assert [action.description for action in awaiting] == ["Action Completed"]
+    assert list(Action.objects.awaiting_evidence()) == awaiting
+    assert dashboard.build(lead_a).totals.awaiting_evidence.count == len(awaiting)
+
+
+def test_the_print_stylesheet_puts_the_marking_in_every_pages_margins_as_a_safe_css_string(client, manager):
+    Board.objects.update(protective_marking='OFFICIAL-SENSITIVE "PERSONAL" </style>')  # the board in view's
+    response = client_for(client, manager).get(reverse("board:dashboard-print-css"))
+    assert response.status_code == 200 and response["Content-Type"] == "text/css; charset=utf-8"
+    css = response.content.decode()
+    marking = r'"OFFICIAL-SENSITIVE \22 PERSONAL\22  \3c /style\3e "'
+    assert f"@top-right {{ content: {marking};" in css and f"@bottom-center {{ content: {marking};" in css
+    assert "size: A4 landscape" in css and "page: auto" in css
+    html = client.get("/dashboard/").content.decode()
+    assert f'<link rel="stylesheet" media="print" href="{reverse("board:dashboard-print-css")}">' in html

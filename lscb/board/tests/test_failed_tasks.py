@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from assurance import services
 from assurance.models import AssuranceRequest
 from conftest import client_for
+from tests.factories import first_board
 from tests.queue import run_queued_tasks, worked
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,11 @@ pytestmark = pytest.mark.django_db
 def world(manager, lead_a, action_a):
     """An assurance request to agency A, whose lead has an email address: something to chase by email."""
     request = AssuranceRequest.objects.create(
-        agency=action_a.agency, subject="Assurance on 1.1", due_on=timezone.localdate(), sent_by=manager
+        board=first_board(),
+        agency=action_a.agency,
+        subject="Assurance on 1.1",
+        due_on=timezone.localdate(),
+        sent_by=manager,
     )
     request.actions.set([action_a])
     return {"request": request}

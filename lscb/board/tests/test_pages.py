@@ -37,6 +37,15 @@ def test_root_redirects_a_signed_in_user_to_the_dashboard(client, manager):
     assert response.status_code == 302 and response["Location"] == reverse("board:dashboard")
 
 
+@pytest.mark.django_db
+def test_an_agency_lead_lands_on_their_own_work_queue_and_the_chair_on_the_dashboard(client, lead_a, chair):
+    response = client.post(reverse("login"), {"username": "lead_a", "password": "correct-horse-battery"}, follow=True)
+    assert [url for url, _ in response.redirect_chain] == [reverse("board:root"), reverse("assurance:lead-home")]
+    client.logout()
+    response = client_for(client, chair).get("/")
+    assert response["Location"] == reverse("board:dashboard")
+
+
 @pytest.mark.parametrize(
     "persona, shows",
     [

@@ -22,6 +22,7 @@ CASES = {
     "number": (2, "The recommendation number must be 20 characters or fewer; this cell has 21"),
     "agency": (2, "The agency's name must be 200 characters or fewer; this cell has 201"),
     "themes": (2, "The theme's name must be 200 characters or fewer; this cell has 201"),
+    "decision_reason": (2, "The reasons for the decision must be 5,000 characters or fewer; this cell has 5,001"),
 }
 
 

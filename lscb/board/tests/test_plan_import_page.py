@@ -173,7 +173,7 @@ def test_confirm_after_the_database_changed_shows_the_new_preview_instead(client
     client_for(client, manager)
     fields = confirm_fields(upload(client, review, sample_with(6, "status", "Completed")))
     # Meanwhile someone else imports a different change to the same action.
-    import_plan(review, sample_with(6, "status", "Embedded"), "other.csv", chair)
+    import_plan(review, sample_with(6, "status", "Completed and evidenced"), "other.csv", chair)
     before = database_snapshot()
 
     response = client.post(url(review), fields)
@@ -181,7 +181,7 @@ def test_confirm_after_the_database_changed_shows_the_new_preview_instead(client
     html = response.content.decode()
     assert response.status_code == 200
     assert "Nothing was imported: the review's plan in the tracker changed after you previewed it" in html
-    assert 'Status:</span> <span class="lscb-diff-old">Embedded</span>' in html
+    assert 'Status:</span> <span class="lscb-diff-old">Completed and evidenced</span>' in html
     assert database_snapshot() == before
     # Confirming the new preview imports it.
     response = client.post(url(review), confirm_fields(response))
@@ -254,8 +254,9 @@ def test_the_import_page_runs_the_same_queries_however_many_earlier_imports(
     for n in range(earlier):
         PlanImport.objects.create(review=review, imported_by=manager, file_name=f"plan-{n}.csv", sha256="0" * 64)
     client_for(client, manager)
-    # Session, user, the user's roles, the review, the earlier imports with their importers.
-    with django_assert_num_queries(5):
+    # Session, user, the user's memberships, the review, its partner boards (whose managers may import),
+    # the earlier imports with their importers.
+    with django_assert_num_queries(6):
         response = client.get(url(review))
     assert response.content.decode().count("plan-") == min(earlier, 20)
 

@@ -20,7 +20,14 @@ from lscb.board.tests.plan_import_support import (
     to_xlsx,
 )
 from reviews.models import Agency, PlanImport, Recommendation, Review, Theme
-from tests.factories import ActionFactory, AgencyFactory, RecommendationFactory, ReviewFactory, ThemeFactory
+from tests.factories import (
+    ActionFactory,
+    AgencyFactory,
+    RecommendationFactory,
+    ReviewFactory,
+    ThemeFactory,
+    first_board,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,14 +102,50 @@ def test_history_is_attributed_to_the_importer_with_the_file_name_as_reason(chil
     assert sorted(link.theme.name for link in row.themes.all()) == ["Record keeping", "Voice of the child"]
 
 
-def test_assurance_from_the_file_is_recorded_as_a_judgement_by_the_importer(child_a, manager):
+def test_assurance_from_the_file_is_recorded_as_imported_with_its_date_unknown(child_a, manager):
     import_plan(child_a, SAMPLE_CSV, SAMPLE_NAME, manager)
     action = Action.objects.get(recommendation__review=child_a, recommendation__number="2.1")
     (judgement,) = action.judgements.all()
-    assert judgement.level == AssuranceLevel.ASSURED and judgement.recorded_by == manager
-    assert judgement.statement == action.assurance_statement
+    assert judgement.level == AssuranceLevel.ASSURED and judgement.statement == action.assurance_statement
+    # Not the day of the import, and marked as imported by the manager rather than judged by them.
+    assert judgement.judged_on is None and judgement.imported_from == SAMPLE_NAME
+    assert judgement.recorded_by == manager and str(judgement) == "Assured (imported, date unknown)"
     awaiting = Action.objects.get(recommendation__review=child_a, recommendation__number="8.1")
     assert not awaiting.judgements.exists()
+
+
+def test_an_assurance_date_column_dates_each_imported_judgement(child_a, manager):
+    rows = sample_rows()
+    rows[0].append("Assurance date")
+    for row in rows[1:]:
+        row.append("")
+    rows[2][-1] = "15/06/2025"  # row 3 of the sheet: 1.1's second action has no assurance: no judgement
+    rows[3][-1] = "2025-07-01"  # row 4: 1.2, assured
+    import_plan(child_a, to_csv(rows), "dated.csv", manager)
+    dated = AssuranceJudgement.objects.exclude(judged_on=None)
+    assert list(dated.values_list("judged_on", flat=True)) == [datetime.date(2025, 7, 1)]
+    assert AssuranceJudgement.objects.filter(judged_on=None).count() == 10
+    assert set(AssuranceJudgement.objects.values_list("imported_from", flat=True)) == {"dated.csv"}
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("31/02/2025", '"31/02/2025" is not a date (write dates as 31/03/2026, 31.03.2026 or 2026-03-31)'),
+        ("01/01/2099", "the board's judgement cannot be dated in the future (01/01/2099)"),
+    ],
+)
+def test_a_bad_assurance_date_names_its_row_and_column_and_imports_nothing(child_a, manager, value, message):
+    rows = sample_rows()
+    rows[0].append("assurance_date")
+    for row in rows[1:]:
+        row.append("")
+    rows[5][-1] = value
+    with pytest.raises(PlanFileError) as refused:
+        import_plan(child_a, to_csv(rows), "dated.csv", manager)
+    [problem] = refused.value.problems
+    assert (problem.row, problem.column, problem.message) == (6, "assurance_date", message)
+    assert not Action.objects.exists()
 
 
 def test_the_xlsx_version_gives_the_same_plan_as_the_csv(manager):
@@ -252,10 +295,10 @@ def test_a_blank_action_defaults_to_the_recommendation(child_a, manager):
 
 
 def test_create_review_is_written_with_the_plan_or_not_at_all(manager):
-    review = Review(slug="new-one", title="New one: rapid review", subject="New one")
+    review = Review(board=first_board(), slug="new-one", title="New one: rapid review", subject="New one")
     import_plan(review, SAMPLE_CSV, SAMPLE_NAME, manager)
     assert Review.objects.get(slug="new-one").recommendations.count() == 14
-    bad = Review(slug="never", title="Never", subject="Never")
+    bad = Review(board=first_board(), slug="never", title="Never", subject="Never")
     with pytest.raises(PlanFileError):
         import_plan(bad, sample_with(3, "due_date", "31/02/2026"), SAMPLE_NAME, manager)
     assert not Review.objects.filter(slug="never").exists()
@@ -297,8 +340,18 @@ def test_the_import_runs_a_constant_number_of_queries(child_a, manager, django_a
 def test_ten_times_the_rows_costs_only_a_few_more_bulk_batches(child_a, manager, django_assert_max_num_queries):
     content = big_plan(50)  # 150 rows
     # The same 23 queries; SQLite splits a bulk insert into batches of at most 999 parameters, so the
-    # actions and their history may take a few more. Nothing is done per row.
-    with django_assert_max_num_queries(23 + 6):
+    # actions, recommendations and their history (wider since the decision and impact columns) may take a few
+    # more. Nothing is done per row.
+    with django_assert_max_num_queries(23 + 7):
         import_plan(child_a, content, "big.csv", manager)
     with django_assert_max_num_queries(8):
         import_plan(child_a, content, "big.csv", manager)
+
+
+def test_the_action_page_says_an_imported_judgement_was_imported_and_its_date_unknown(client, child_a, manager):
+    from conftest import client_for
+
+    import_plan(child_a, SAMPLE_CSV, SAMPLE_NAME, manager)
+    action = Action.objects.get(recommendation__review=child_a, recommendation__number="2.1")
+    html = " ".join(client_for(client, manager).get(f"/actions/{action.pk}/").content.decode().split())
+    assert f"Date unknown (imported from {SAMPLE_NAME} by" in html

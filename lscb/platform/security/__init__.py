@@ -40,6 +40,11 @@ class EventKind(models.TextChoices):
     PERMISSION_REFUSED = "permission_refused", "Permission refused (403)"
     NOT_FOUND = "not_found", "Out of scope or missing (404)"
     EVIDENCE_DOWNLOAD = "evidence_download", "Evidence downloaded"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    API_TOKEN_USED = "api_token_used", "API token used"
+    API_TOKEN_REFUSED = "api_token_refused", "API token refused (401)"
+    SSO_REFUSED = "sso_refused", "Single sign-on refused"
 
 
 def client_ip(request) -> str | None:

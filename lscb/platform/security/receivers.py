@@ -14,7 +14,7 @@ from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
-from lscb.platform import sessions
+from lscb.platform import sessions, sso
 from lscb.platform.models import SecurityEvent, UserSession
 from lscb.platform.security import EventKind, record_event, security_event
 
@@ -40,7 +40,9 @@ def on_sign_in(sender, request, user, **kwargs) -> None:
     sessions.start(request)
     if request.session.session_key:
         UserSession.objects.update_or_create(session_id=request.session.session_key, defaults={"user": user})
-    record_event(request, EventKind.SIGN_IN, user=user)
+    signed_in_with = request.session.get(sso.SESSION_KEY)  # set before login by a provider's callback
+    provider = {"provider": signed_in_with["provider"]} if isinstance(signed_in_with, dict) else {}
+    record_event(request, EventKind.SIGN_IN, user=user, **provider)
 
 
 @receiver(user_logged_out)

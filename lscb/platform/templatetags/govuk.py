@@ -4,8 +4,12 @@
 `{{ action.lead_officer|or_none }}` ("(none)"), `{{ update.author|person }}` (a name, or "the action tracker").
 """
 
+import re
+
 from django import template
 from django.forms import BoundField
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 
 from lscb.platform import permissions, values
 
@@ -26,6 +30,12 @@ def long_date(value) -> str:
 def or_none(value) -> str:
     """The value, or "(none)" when there is nothing to show."""
     return values.NONE if values.is_empty(value) else value
+
+
+@register.filter
+def shortened(value, limit: int) -> str:
+    """`{{ action.description|shortened:160 }}`: cut between words, never mid-word (values.shortened)."""
+    return values.shortened(value, int(limit))
 
 
 @register.filter
@@ -100,3 +110,36 @@ def breadcrumbs(*labels_and_urls) -> dict:
     A page whose view builds the pairs itself includes "includes/breadcrumbs.html" with `breadcrumbs`.
     """
     return {"breadcrumbs": list(zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True))}
+
+
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S | re.I)
+
+
+class ScrollingTableNode(template.Node):
+    def __init__(self, nodelist, label):
+        self.nodelist, self.label = nodelist, label
+
+    def render(self, context) -> str:
+        html = self.nodelist.render(context)
+        label = self.label.resolve(context) if self.label is not None else ""
+        if not label and (caption := _CAPTION.search(html)):
+            label = " ".join(strip_tags(caption.group(1)).split())
+        if not label:
+            raise template.TemplateSyntaxError("{% scrolling_table %} needs a label, or a table with a caption")
+        return format_html(
+            '<div class="lscb-scroll" role="region" aria-label="{}" tabindex="0">{}</div>', label, mark_safe(html)
+        )
+
+
+@register.tag
+def scrolling_table(parser, token) -> ScrollingTableNode:
+    """`{% scrolling_table "Actions" %}<table>…</table>{% endscrolling_table %}`: every wide table scrolls
+    sideways inside its own region, never the page (WCAG 2.2 1.4.10, reflow at 320 px). The region can take
+    the keyboard's focus (so it can be scrolled without a mouse) and is named by the label given, or else by
+    the table's caption."""
+    bits = token.split_contents()
+    if len(bits) > 2:
+        raise template.TemplateSyntaxError("{% scrolling_table %} takes at most one label")
+    nodelist = parser.parse(("endscrolling_table",))
+    parser.delete_first_token()
+    return ScrollingTableNode(nodelist, parser.compile_filter(bits[1]) if len(bits) == 2 else None)

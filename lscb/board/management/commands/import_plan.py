@@ -1,4 +1,4 @@
-"""python manage.py import_plan FILE --review SLUG [--create-review TITLE] [--dry-run] [--user USERNAME]
+"""python manage.py import_plan FILE --review SLUG [--create-review TITLE [--board SLUG]] [--dry-run] [--user USERNAME]
 
 Exit status 0 when the file imports (or, with --dry-run, would import)
 cleanly; 1 on any error, after printing every problem found.
@@ -6,11 +6,10 @@ cleanly; 1 on any error, after printing every problem found.
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from lscb.board.management.arguments import board_named, read_file, user_named
 from lscb.board.plan_import import PlanFileError
-from lscb.board.plan_import.reading import MAX_FILE_BYTES
 from lscb.board.plan_import.service import ImportResult, import_plan
 from reviews.models import Review
 
@@ -24,14 +23,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--create-review", metavar="TITLE", help="Create the review with this title if the slug is new."
         )
+        parser.add_argument(
+            "--board",
+            metavar="SLUG",
+            help="The board a created review belongs to; needed only when the deployment has several boards.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report, writing nothing.")
         parser.add_argument("--user", metavar="USERNAME", help="Record the import and its history as this user.")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        content = self.read(path)
-        review = self.review(options["review"], options["create_review"])
-        user = self.user(options["user"])
+        content = read_file(path)
+        review = self.review(options["review"], options["create_review"], options["board"])
+        user = user_named(options["user"])
         try:
             result = import_plan(review, content, path.name, user, dry_run=options["dry_run"])
         except PlanFileError as error:
@@ -40,34 +44,23 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name} was not imported: {len(error.problems)} problem(s) found.") from None
         self.report(result, options["dry_run"])
 
-    def read(self, path: Path) -> bytes:
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise CommandError(f"{path.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-            return path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
-
-    def review(self, slug: str, title: str | None) -> Review:
-        review = Review.objects.filter(slug=slug).first()
+    def review(self, slug: str, title: str | None, board_slug: str | None) -> Review:
+        review = Review.objects.filter(slug=slug).select_related("board").first()
         if review is not None:
+            if board_slug and review.board.slug != board_slug:
+                raise CommandError(
+                    f'The review "{slug}" belongs to {review.board} ({review.board.slug}), not "{board_slug}".'
+                )
             return review
         if not title:
             raise CommandError(f'There is no review "{slug}". Give --create-review TITLE to create it.')
         return Review(
+            board=board_named(board_slug),
             slug=slug,
             title=title,
             subject=title.split(":")[0][:100],
             status=Review.Status.PLAN_OPEN,
         )
-
-    def user(self, username: str | None):
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f'There is no user "{username}".')
-        return user
 
     def report(self, result: ImportResult, dry_run: bool) -> None:
         changes = result.changes

@@ -9,16 +9,19 @@ import random
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from actions.choices import ActionStatus, AssuranceLevel
 from actions.models import Action
+from lscb.board.demo import assurance as demo_assurance
+from lscb.board.demo import clocks as demo_clocks
+from lscb.board.demo import impact as demo_impact
+from lscb.board.demo import meetings as demo_meetings
 from lscb.board.plan_import.service import import_plan
 from reviews import roles
-from reviews.models import Agency, Recommendation, Review, Theme
+from reviews.models import Agency, Board, Membership, Recommendation, Review, Theme
 
 DEMO_PASSWORD = "demo-password-2026"
 # Child A's plan is loaded the way a board would load its own: through the plan import.
@@ -51,12 +54,29 @@ THEMES = [
     "Voice of the child",
 ]
 
+# The two boards one business unit supports; they share most agencies (DESIGN.md §9).
+CHILDREN, ADULTS = "children", "adults"
+BOARDS = {
+    CHILDREN: ("Northbridge Safeguarding Children Partnership", "NSCP", "nscp", Board.Kind.CHILDREN),
+    ADULTS: ("Northbridge Safeguarding Adults Board", "NSAB", "nsab", Board.Kind.ADULTS),
+}
+CONTACT = "Business Unit, Northbridge Civic Centre, Northbridge NB1 1AA (fictional)"
+NOT_PARTNERS = {CHILDREN: {"Adult Mental Health Services"}, ADULTS: {"Cafcass", "Education"}}
+
 USERS = [
-    # username, first, last, role, agencies led
-    ("manager", "Morgan", "Hale", roles.BUSINESS_MANAGER, []),
-    ("chair", "Priya", "Anand", roles.SUBGROUP_CHAIR, []),
-    ("lead.csc", "Sam", "Okafor", roles.AGENCY_LEAD, ["Children's Social Care"]),
-    ("lead.police", "Jo", "Brennan", roles.AGENCY_LEAD, ["Northbridge Police"]),
+    # username, first, last, [(board, role, agencies led there)]
+    ("manager", "Morgan", "Hale", [(CHILDREN, roles.MANAGER, []), (ADULTS, roles.CHAIR, [])]),
+    ("chair", "Priya", "Anand", [(CHILDREN, roles.CHAIR, [])]),
+    ("lead.csc", "Sam", "Okafor", [(CHILDREN, roles.LEAD, ["Children's Social Care"])]),
+    (
+        "lead.police",
+        "Jo",
+        "Brennan",
+        [(CHILDREN, roles.LEAD, ["Northbridge Police"]), (ADULTS, roles.LEAD, ["Northbridge Police"])],
+    ),
+    ("sab.manager", "Alex", "Reid", [(ADULTS, roles.MANAGER, [])]),
+    ("lead.nht.adults", "Chris", "Lowe", [(ADULTS, roles.LEAD, ["Northbridge Hospitals NHS Trust"])]),
+    ("scrutineer", "Dana", "Fox", [(CHILDREN, roles.SCRUTINEER, [])]),
 ]
 
 REVIEWS = [
@@ -72,6 +92,28 @@ REVIEWS = [
     ),
     ("family-c", Review.Kind.RAPID, "RR 2025/04", "Family C", "Family C: rapid review", Review.Status.PUBLISHED, 300),
 ]
+# The adults board's reviews: a SAR, and a joint review that the children's partnership also owns.
+ADULT_REVIEWS = [
+    (
+        "adult-d",
+        Review.Kind.SAR,
+        "SAR 2025/01",
+        "Adult D",
+        "Adult D: safeguarding adult review",
+        Review.Status.PLAN_OPEN,
+        400,
+    ),
+    (
+        "family-e",
+        Review.Kind.SAR,
+        "SAR 2025/03",
+        "Family E",
+        "Family E: joint safeguarding adult review and practice review",
+        Review.Status.PLAN_OPEN,
+        250,
+    ),
+]
+JOINT = {"family-e": [CHILDREN]}
 
 RECOMMENDATION_TEXTS = [
     "should make sure that practitioners hear and record the child's own views at every contact.",
@@ -94,12 +136,37 @@ class Command(BaseCommand):
         with transaction.atomic():
             admin = self.ensure_admin()
             agencies = self.ensure_agencies(admin)
+            boards = self.ensure_boards(agencies, admin)
             themes = self.ensure_themes(admin)
-            users = self.ensure_users(agencies)
+            users = self.ensure_users(agencies, boards)
             for spec in REVIEWS:
-                self.ensure_review(spec, agencies, themes, admin)
-            self.ensure_child_a(admin)
+                self.ensure_review(spec, boards[CHILDREN], agencies, themes, admin)
+            for spec in ADULT_REVIEWS:
+                self.ensure_review(spec, boards[ADULTS], agencies, themes, admin)
+            self.ensure_child_a(boards[CHILDREN], admin)
+            demo_clocks.ensure_clocks(boards[CHILDREN], admin)
+            demo_meetings.ensure_meetings(boards[CHILDREN], admin)
+            demo_assurance.ensure_assurance(boards[CHILDREN], admin)
         self.print_sign_ins(users)
+
+    def ensure_boards(self, agencies, admin) -> dict[str, Board]:
+        """The children's partnership is the deployment's first board (made by the migrations), renamed
+        for the demo; the adults board is made beside it."""
+        boards = {}
+        for key, (name, short, slug, kind) in BOARDS.items():
+            board = Board.objects.filter(slug=slug).first()
+            if board is None and key == CHILDREN:
+                board = Board.objects.order_by("pk").first()
+            board = board or Board()
+            wanted = {"name": name, "short_name": short, "slug": slug, "kind": kind, "contact_details": CONTACT}
+            if board.pk is None or any(getattr(board, field) != value for field, value in wanted.items()):
+                for field, value in wanted.items():
+                    setattr(board, field, value)
+                board._history_user = admin
+                board.save()
+                board.agencies.set([agency for named, agency in agencies.items() if named not in NOT_PARTNERS[key]])
+            boards[key] = board
+        return boards
 
     def ensure_admin(self):
         User = get_user_model()
@@ -134,10 +201,10 @@ class Command(BaseCommand):
             themes.append(theme)
         return themes
 
-    def ensure_users(self, agencies):
+    def ensure_users(self, agencies, boards):
         User = get_user_model()
         users = []
-        for username, first, last, role, led in USERS:
+        for username, first, last, seats in USERS:
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
@@ -145,18 +212,19 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            user.groups.add(Group.objects.get_or_create(name=role)[0])
-            for name in led:
-                if not agencies[name].leads.filter(pk=user.pk).exists():
-                    agencies[name].leads.add(user)
-            users.append((user, role, led))
+            for board_key, role, led in seats:
+                membership, created = Membership.objects.get_or_create(user=user, board=boards[board_key], role=role)
+                if created:
+                    membership.agencies.add(*(agencies[name] for name in led))
+            users.append((user, [(boards[key], role, led) for key, role, led in seats]))
         return users
 
-    def ensure_child_a(self, admin):
+    def ensure_child_a(self, board, admin):
         review = Review.objects.filter(slug="child-a").first()
         if review is None:
             today = timezone.localdate()
             review = Review(
+                board=board,
                 slug="child-a",
                 kind=Review.Kind.SCR,
                 reference="SCR 2025/01",
@@ -173,13 +241,16 @@ class Command(BaseCommand):
             review.save()
         if not review.recommendations.exists():
             import_plan(review, CHILD_A_PLAN.read_bytes(), CHILD_A_PLAN.name, admin)
+        demo_impact.ensure_impact(review, admin)
+        demo_impact.ensure_learning(review, admin)
 
-    def ensure_review(self, spec, agencies, themes, admin):
+    def ensure_review(self, spec, board, agencies, themes, admin):
         slug, kind, reference, subject, title, status, days_ago = spec
         if Review.objects.filter(slug=slug).exists():
             return
         today = timezone.localdate()
         review = Review(
+            board=board,
             slug=slug,
             kind=kind,
             reference=reference,
@@ -194,6 +265,7 @@ class Command(BaseCommand):
         )
         review._history_user = admin
         review.save()
+        review.partner_boards.set(Board.objects.filter(slug__in=[BOARDS[key][2] for key in JOINT.get(slug, [])]))
         rng = random.Random(slug)
         names = list(agencies)
         statuses = list(ActionStatus)
@@ -229,12 +301,17 @@ class Command(BaseCommand):
             )
             action._history_user = admin
             action.save()
+            if status == ActionStatus.EMBEDDED:
+                demo_impact.evaluate_embedded(action, admin)
 
     def print_sign_ins(self, users):
         self.stdout.write(
             self.style.SUCCESS(f"Demo board ready. Fictional sign-ins (password for all: {DEMO_PASSWORD}):")
         )
         self.stdout.write(f"  {'admin':<14} Administrator (Django admin at /admin/)")
-        for user, role, led in users:
-            extra = f" for {', '.join(led)}" if led else ""
-            self.stdout.write(f"  {user.username:<14} {role}{extra}")
+        for user, seats in users:
+            described = "; ".join(
+                f"{roles.ROLE_LABELS[role]}{' for ' + ', '.join(led) if led else ''}, {board.short_name}"
+                for board, role, led in seats
+            )
+            self.stdout.write(f"  {user.username:<16} {described}")
