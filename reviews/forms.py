@@ -151,8 +151,12 @@ class ReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         error_messages = {
             "subject": {"required": 'Enter the subject pseudonym, such as "Child D"'},
             "title": {"required": "Enter the review's title"},
+            "kind": {"required": "Select the kind of review"},
+            "status": {"required": "Select the review's status"},
+            "publication_url": {"invalid": "Enter the web link in the correct format, like https://www.example.org"},
+            "pfd_published_url": {"invalid": "Enter the web link in the correct format, like https://www.example.org"},
             "slug": {
-                "unique": "Another review already uses this web address name. Choose a different one.",
+                "unique": "Another review already uses this web address name: choose a different one",
                 "required": "Enter a short name for web addresses, such as child-d",
                 "invalid": "Use only letters, numbers, hyphens and underscores in the web address name",
             },
@@ -173,7 +177,7 @@ class ReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         self.fields["board"].empty_label = None
         self.fields["sar_basis"].choices = [("", "Not a safeguarding adult review"), *Review.SarBasis.choices]
         self.fields["decision"].choices = [("", "Not yet decided"), *Review.Decision.choices]
-        self.fields["board"].error_messages["invalid_choice"] = "Choose a board you are the business manager of."
+        self.fields["board"].error_messages["invalid_choice"] = "Choose a board you are the business manager of"
         self.fields["partner_boards"].queryset = Board.objects.all()
         self.fields["partner_boards"].required = False
         if len(managed) == 1 and (self.instance.pk is None or self.instance.board_id in managed):
@@ -198,9 +202,9 @@ class ReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         # A review's web address is kept when its field is left blank on editing: links to it keep working.
         slug = self.cleaned_data["slug"] or self.instance.slug or self.slug_from_reference()
         if slug == "new":
-            raise forms.ValidationError('"new" is reserved for the add-a-review page. Choose a different name.')
+            raise forms.ValidationError('"new" is reserved for the add-a-review page: choose a different name')
         if slug == "import":
-            raise forms.ValidationError('"import" is reserved for loading the register. Choose a different name.')
+            raise forms.ValidationError('"import" is reserved for loading the register: choose a different name')
         return slug
 
     def slug_from_reference(self) -> str:
@@ -241,7 +245,7 @@ class ReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
             self.add_error(
                 "board",
                 f"Only a business manager of both boards can move a review: you are not the business manager of "
-                f"{self.instance.board}.",
+                f"{self.instance.board}",
             )
         cleaned["partner_boards"] = [b for b in cleaned.get("partner_boards") or [] if b.pk != new.pk]
 
@@ -302,6 +306,7 @@ class RecommendationForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         error_messages = {
             "number": {"required": 'Enter the recommendation number as printed, such as "6.4"'},
             "text": {"required": "Enter the recommendation"},
+            "source": {"required": "Select where the recommendation comes from"},
         }
 
     def __init__(self, *args, review: Review, **kwargs):
@@ -315,7 +320,7 @@ class RecommendationForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         taken = Recommendation.objects.filter(review=self.review, number=number).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(
-                f"Recommendation {number} already exists in this review. Enter a different number."
+                f"Recommendation {number} already exists in this review: enter a different number"
             )
         return number
 
