@@ -23,7 +23,7 @@ from lscb.platform.forms import DateField
 from lscb.platform.limits import BoundedTextMixin
 from lscb.platform.locking import SeenMarkerMixin
 from lscb.platform.values import long_date
-from reviews.forms import ModelMultipleChoiceField
+from reviews.forms import ModelMultipleChoiceField, from_the_list
 from reviews.models import Agency
 
 
@@ -112,7 +112,10 @@ class EvidenceReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.Form):
             (Evidence.ReviewState.ACCEPTED, "Accept the evidence"),
             (Evidence.ReviewState.MORE_REQUESTED, "Return it and ask for more"),
         ],
-        error_messages={"required": "Select whether you accept the evidence or ask for more"},
+        error_messages={
+            "required": "Select whether you accept the evidence or ask for more",
+            "invalid_choice": "Select whether you accept the evidence or ask for more",
+        },
     )
     note = forms.CharField(
         label="Note to the agency",
@@ -134,7 +137,10 @@ class JudgementForm(BoundedTextMixin, forms.Form):
         label="Assurance level",
         choices=AssuranceLevel.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the board's level of assurance"},
+        error_messages={
+            "required": "Select the board's level of assurance",
+            "invalid_choice": "Select the board's level of assurance",
+        },
     )
     statement = forms.CharField(
         label="Assurance to the board",
@@ -167,7 +173,7 @@ class AssuranceRequestForm(BoundedTextMixin, forms.ModelForm):
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Actions the agency should give assurance on",
-        error_messages={"required": "Choose at least one action", "invalid_choice": "Choose actions of this agency"},
+        error_messages={"required": "Choose at least one action", **from_the_list("Choose actions of this agency")},
     )
 
     class Meta:
@@ -223,7 +229,10 @@ class ChaseForm(BoundedTextMixin, forms.ModelForm):
         labels = {"chased_on": "Date chased", "method": "How the agency was chased"}
         error_messages = {
             "chased_on": {"required": "Enter the date the agency was chased"},
-            "method": {"required": "Select how the agency was chased"},
+            "method": {
+                "required": "Select how the agency was chased",
+                "invalid_choice": "Select how the agency was chased",
+            },
         }
         field_classes = {"chased_on": DateField}
         widgets = {"method": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
@@ -252,6 +261,8 @@ class ChallengeEventForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
             "title": {"required": "Enter the event's title"},
             "held_on": {"required": "Enter the date of the event"},
             "chair": {"required": "Enter who chaired the event"},
+            "agencies_invited": from_the_list("Choose agencies invited from the list"),
+            "agencies_attending": from_the_list("Choose agencies attending from the list"),
         }
         widgets = {
             "agencies_invited": forms.CheckboxSelectMultiple,

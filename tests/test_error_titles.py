@@ -149,3 +149,27 @@ def test_no_error_message_of_a_form_sent_bad_values_ends_with_a_full_stop(board:
         problems += ending_in_full_stops(url, "manager", page)
     assert len(messages) >= 10, messages
     assert not problems, f"{len(problems)} error messages end with a full stop:\n" + "\n".join(problems)
+
+
+def test_no_error_message_of_a_field_sent_a_value_it_cannot_take_ends_with_a_full_stop(board: World):
+    """Each field of each form of the matrix, in its otherwise valid post, sent a word and a number that no list
+    holds: a choice not (or no longer) on the form answers in the house's words, not Django's "Select a valid
+    choice. 7 is not one of the available choices."."""
+    clients = clients_for(board.personas)
+    messages, problems = 0, []
+    for case in CASES:
+        if case.expected["post"]["manager"].status not in (200, 302) or case.name in SIGN_IN_AND_OUT:
+            continue
+        url = reverse(case.name, kwargs=case.kwargs(board))
+        query = case.query(board)
+        for name in set(case.data(board)) - {"seen"}:
+            for value in ("x", "99999"):
+                with rolled_back():
+                    body = {**case.data(board), name: value}
+                    response = clients["manager"].post(f"{url}?{query}" if query else url, body)
+                    page = read(response).decode("utf-8", "replace")
+                if response.status_code == 200:
+                    messages += len(error_messages(page))
+                    problems += ending_in_full_stops(f"{url} ({name}={value})", "manager", page)
+    assert messages >= 40, messages
+    assert not problems, f"{len(problems)} error messages end with a full stop:\n" + "\n".join(problems)
