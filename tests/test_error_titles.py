@@ -173,3 +173,25 @@ def test_no_error_message_of_a_field_sent_a_value_it_cannot_take_ends_with_a_ful
                     problems += ending_in_full_stops(f"{url} ({name}={value})", "manager", page)
     assert messages >= 40, messages
     assert not problems, f"{len(problems)} error messages end with a full stop:\n" + "\n".join(problems)
+
+
+def test_no_error_message_of_a_list_filter_sent_a_value_it_cannot_take_ends_with_a_full_stop(board: World):
+    """The filters of every list are a form too, whose errors the list's error summary shows: each filter sent a
+    word, a number that no list holds and too long a search."""
+    client = clients_for(board.personas)["manager"]
+    lists, problems = [], []
+    for case in CASES:
+        if case.expected["get"]["manager"].status != 200 or case.query(board):
+            continue
+        url = reverse(case.name, kwargs=case.kwargs(board))
+        response = client.get(url)
+        filterset = response.context.get("filterset") if response.context else None
+        if filterset is None:
+            continue
+        lists.append(url)
+        for name in filterset.form.fields:
+            for value in ("x", "99999", "x" * 201):
+                response = client.get(url, {name: value})
+                problems += ending_in_full_stops(f"{url}?{name}={value[:10]}", "manager", response.content.decode())
+    assert len(lists) >= 6, lists  # the action list, the register, milestones, requests, challenges, learning…
+    assert not problems, f"{len(problems)} error messages end with a full stop:\n" + "\n".join(problems)
