@@ -153,8 +153,8 @@ def test_no_error_message_of_a_form_sent_bad_values_ends_with_a_full_stop(board:
 
 def test_no_error_message_of_a_field_sent_a_value_it_cannot_take_ends_with_a_full_stop(board: World):
     """Each field of each form of the matrix, in its otherwise valid post, sent a word and a number that no list
-    holds: a choice not (or no longer) on the form answers in the house's words, not Django's "Select a valid
-    choice. 7 is not one of the available choices."."""
+    holds: a choice not (or no longer) on the form answers in the house's words, not in Django's ("Select a
+    valid choice. 7 is not one of the available choices.")."""
     clients = clients_for(board.personas)
     messages, problems = 0, []
     for case in CASES:
