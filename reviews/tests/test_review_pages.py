@@ -228,6 +228,16 @@ def test_the_recommendation_page_query_count_does_not_grow_with_the_actions(
     assert len(response.context["actions"]) == n
 
 
+def test_the_recommendation_page_shows_its_impact_once_and_not_in_its_title(client, manager, review, agency_a):
+    recommendation = rec(review, agency_a, "1.1", ActionStatus.IN_PROGRESS)
+    url = reverse("board:recommendation", args=[review.slug, recommendation.pk])
+    html = client_for(client, manager).get(url).content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Impact" not in title and "<" not in title
+    assert html.count('id="impact"') == 1
+    assert html.index('id="impact"') > html.index("<h1")
+
+
 @pytest.mark.django_db
 def test_a_sar_is_mandatory_or_discretionary_and_only_a_sar_says_which(client, manager):
     sar = ReviewFactory(kind=Review.Kind.SAR, slug="sar-1", subject="Adult K", title="Adult K: SAR")
