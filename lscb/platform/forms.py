@@ -84,7 +84,7 @@ class DateField(forms.DateField):
         "required": "Enter the %(lower_label)s",
         "invalid": "%(label)s must be a real date",
         "incomplete": "%(label)s must include a %(missing)s",
-        "year": "Year must include 4 numbers",
+        "year": "%(label)s: year must include 4 numbers",  # several dates on a form: say which
     }
 
     def to_python(self, value):
