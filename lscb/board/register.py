@@ -14,7 +14,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -212,6 +212,12 @@ FORM_FIELD_KEYS = {
     "slug": SLUG_KEY,
     "board": LEAD_BOARD_KEY,
 }
+
+
+def by_heading(problems: list[PlanProblem]) -> list[PlanProblem]:
+    """The problems with each column named by its heading, as the person sees it in the file ("Status", not
+    "status"); the checks name columns by key so that they can sort by the register's column order."""
+    return [replace(p, column=BY_KEY[p.column].heading) if p.column in BY_KEY else p for p in problems]
 
 
 def board_reviews(board_id: int):

@@ -86,7 +86,7 @@ class RegisterImportView(PermissionRequiredMixin, View):
             "board": self.board,
             "form": form,
             "file_name": file_name,
-            "problems": problems,
+            "problems": register.by_heading(problems),
             "changes": changes,
             "confirm_form": confirm,
             "expired": expired,

@@ -176,14 +176,15 @@ def test_every_bad_cell_is_named_by_row_and_column_and_nothing_changes(client, m
     html = response.content.decode()
     problems = [str(p) for p in response.context["problems"]]
     order = {r.slug: i + 2 for i, r in enumerate(Review.objects.order_by("-commissioned_on", "title", "pk"))}
-    assert f'row {order["rr-1"]}, column date_the_partnership_became_aware: "31/02/2026" is not a date' in " ".join(
+    assert f'row {order["rr-1"]}, column Date the partnership became aware: "31/02/2026" is not a date' in " ".join(
         problems
     )
-    assert any(p.startswith(f"row {order['rr-1']}, column decision:") for p in problems)
-    assert any(p.startswith(f"row {order['cspr-1']}, column converted_from:") for p in problems)
-    assert any(p.startswith(f"row {order['cspr-1']}, column web_link_to_the_published_report:") for p in problems)
-    assert any(p.startswith(f"row {order['sar-1']}, column ofsted_notification_reference:") for p in problems)
-    assert any(p.startswith(f"row {order['pfd-1']}, column mandatory_or_discretionary:") for p in problems)
+    assert any(p.startswith(f"row {order['rr-1']}, column Decision:") for p in problems)
+    assert any(p.startswith(f"row {order['cspr-1']}, column Converted from:") for p in problems)
+    assert any(p.startswith(f"row {order['cspr-1']}, column Web link to the published report:") for p in problems)
+    assert any(p.startswith(f"row {order['sar-1']}, column Ofsted notification reference:") for p in problems)
+    assert any(p.startswith(f"row {order['pfd-1']}, column Mandatory or discretionary:") for p in problems)
+    assert '<td class="govuk-table__cell">Date the partnership became aware</td>' in html  # the problems table
     assert len(problems) == 6
     assert "Error: " in html.split("</title>")[0]
     assert "Nothing has changed" in html
