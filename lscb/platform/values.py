@@ -59,6 +59,12 @@ def long_date(value) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def possessive(name) -> str:
+    """A name's possessive: Children's Social Care's, but GP Services' (an s at the end takes ' alone)."""
+    name = str(name)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def person(user) -> str:
     """Who did something: imports, commands and migrations change records with no user, so None is the system."""
     if user is None:

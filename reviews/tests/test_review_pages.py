@@ -238,6 +238,14 @@ def test_the_recommendation_page_shows_its_impact_once_and_not_in_its_title(clie
     assert html.index('id="impact"') > html.index("<h1")
 
 
+def test_an_agency_ending_in_s_has_its_extract_named_with_the_apostrophe_alone(client, manager, review):
+    rec(review, AgencyFactory(name="GP Services"), "1.1", ActionStatus.IN_PROGRESS)
+    rec(review, AgencyFactory(name="Education"), "2.1", ActionStatus.IN_PROGRESS)
+    html = client_for(client, manager).get(review.get_absolute_url()).content.decode()
+    assert "Print GP Services&#x27; extract" in html and "Services&#x27;s" not in html
+    assert "Print Education&#x27;s extract" in html
+
+
 @pytest.mark.django_db
 def test_a_sar_is_mandatory_or_discretionary_and_only_a_sar_says_which(client, manager):
     sar = ReviewFactory(kind=Review.Kind.SAR, slug="sar-1", subject="Adult K", title="Adult K: SAR")

@@ -39,6 +39,12 @@ def shortened(value, limit: int) -> str:
 
 
 @register.filter
+def possessive(name) -> str:
+    """`{{ agency.name|possessive }} extract`: "GP Services' extract", "Education's extract"."""
+    return values.possessive(name)
+
+
+@register.filter
 def person(user) -> str:
     """Who did something, by name; "the action tracker" when no person did (`|person|capfirst` in a table cell)."""
     return values.person(user)
