@@ -69,6 +69,11 @@ def first_choice(user, seats) -> roles.BoardSeat:
 
 
 def several(request) -> bool:
+    """Whether the person is on more than one board (their lists are then narrowed to the board in view).
+    A `?board=` that is not theirs answers 404 here too, as it does to current_board: someone on one board
+    is never narrowed, but the address must not seem to show a board they are not on."""
+    if request.GET.get("board"):
+        current_board(request)
     return len(roles.scope_of(request.user).boards) > 1
 
 

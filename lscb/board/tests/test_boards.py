@@ -100,6 +100,24 @@ def test_a_person_on_two_boards_switches_and_each_board_has_its_own_dashboard_an
     assert client.get(reverse("actions:list"), {"board": other.slug}).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("user", "url"),
+    [
+        ("chair", "actions:list"),
+        ("chair", "board:milestones"),
+        ("chair", "reviews:learning-list"),
+        ("chair", "board:audit"),
+        ("lead_a", "actions:list"),
+        ("lead_a", "assurance:lead-home"),
+    ],
+)
+def test_someone_on_one_board_naming_another_board_gets_404_on_every_list(request, client, adults, user, url):
+    """Not that list of their own board under an address that names a board they are not on."""
+    client_for(client, request.getfixturevalue(user))
+    assert client.get(reverse(url)).status_code == 200
+    assert client.get(reverse(url), {"board": adults.slug}).status_code == 404
+
+
 def test_the_dashboard_counts_only_the_board_in_view(client, manager, adults, agency_a, action_a):
     give_role(manager, roles.MANAGER, adults)
     for n in range(3):
