@@ -21,7 +21,7 @@ from actions.choices import (
 )
 from lscb.platform.history_records import HistoricalRecords
 from lscb.platform.limits import Limit
-from lscb.platform.values import short_date
+from lscb.platform.values import short_date, shortened
 from reviews.models import Agency, Recommendation, Review, ScopedQuerySet
 
 
@@ -163,7 +163,7 @@ class Action(models.Model):
         indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["agency", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.recommendation.number}: {self.description[:60]}"
+        return f"{self.recommendation.number}: {shortened(self.description, 60)}"  # a change log or admin line
 
     def save(self, *args, **kwargs):
         if self.agency_id is None and self.recommendation_id is not None:

@@ -134,3 +134,9 @@ def test_moving_a_recommendation_to_another_review_takes_its_actions_along(db):
 
 def test_the_review_copy_is_not_in_the_history():
     assert "review" not in {field.name for field in Action.history.model._meta.fields}
+
+
+def test_an_action_names_itself_in_whole_words_as_the_change_log_shows_it(action_a):
+    action_a.description = "Amend the referral triage checklist to include all adults, with a check on new partners"
+    number = action_a.recommendation.number
+    assert str(action_a) == f"{number}: Amend the referral triage checklist to include all adults…"
