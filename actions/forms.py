@@ -8,7 +8,7 @@ from actions.models import Action, ImpactEvaluation, ProgressUpdate
 from lscb.platform.forms import DateField
 from lscb.platform.limits import BoundedTextMixin, Limit
 from lscb.platform.locking import SeenMarkerMixin
-from reviews.forms import DATE_HINT, IMPACT_FIELDS, sized
+from reviews.forms import DATE_HINT, IMPACT_FIELDS, from_the_list, sized
 from reviews.models import Agency
 
 
@@ -18,6 +18,7 @@ class ActionForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         required=False,
         empty_label="The recommendation's agency",
         help_text="Leave as it is to use the agency the recommendation is addressed to.",
+        error_messages=from_the_list("Choose an agency from the list"),
     )
 
     class Meta:
@@ -135,7 +136,10 @@ class ImpactEvaluationForm(BoundedTextMixin, forms.ModelForm):
         help_texts = {"evaluated_on": DATE_HINT}
         error_messages = {
             "findings": {"required": "Enter what the evaluation found"},
-            "judgement": {"required": "Select the judgement on impact"},
+            "judgement": {
+                "required": "Select the judgement on impact",
+                "invalid_choice": "Select the judgement on impact",
+            },
             "evaluated_on": {"required": "Enter the date of the evaluation"},
         }
 

@@ -206,7 +206,7 @@ class Action(models.Model):
         if status == ActionStatus.EMBEDDED and self.status != ActionStatus.EMBEDDED and not self.impact_evidenced():
             return (
                 '"Embedded" needs an impact evaluation judged "impact evidenced" (a re-audit, survey or data showing '
-                "practice changed). Record the evaluation first; the status has not changed."
+                "practice changed). Record the evaluation first; the status has not changed"
             )
         return ""
 

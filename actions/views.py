@@ -64,7 +64,7 @@ class ActionListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView
         """The filtered rows as a file; an invalid filter or format exports nothing and says why."""
         filterset = self.get_filterset()
         if kind not in exports.FORMATS:
-            filterset.form.add_error(None, f"Choose an export format: {', '.join(exports.FORMATS)}, not {kind!r}.")
+            filterset.form.add_error(None, f"Choose an export format: {', '.join(exports.FORMATS)}, not {kind!r}")
         if not filterset.is_valid():
             self.object_list = filterset.queryset.none()
             return self.render_to_response(self.get_context_data(), status=400)
@@ -188,7 +188,7 @@ class ActionChangeMixin(ActionInScopeMixin, StaleFormMixin):
 
     stale_message = (
         "Someone changed this action after you opened the form. Your changes have not been saved. "
-        "Check what changed below; to save yours anyway, submit the form again."
+        "Check what changed below; to save yours anyway, submit the form again"
     )
 
     permission = "actions.change_action"

@@ -100,7 +100,7 @@ class ChallengeEventCreateView(EventFormMixin, CreateView):
 class ChallengeEventUpdateView(EventInScopeMixin, GuardedSaveMixin, EventFormMixin, UpdateView):
     stale_message = (
         "Someone changed this challenge event after you opened the form. Your changes have not been saved. "
-        "Check what changed below; to save yours anyway, submit the form again."
+        "Check what changed below; to save yours anyway, submit the form again"
     )
 
     def get_object(self, queryset=None):
@@ -134,7 +134,7 @@ class ChallengeCreateView(ChallengeFormMixin, CreateView):
 class ChallengeUpdateView(GuardedSaveMixin, ChallengeFormMixin, UpdateView):
     stale_message = (
         "Someone changed this challenge after you opened the form. Your changes have not been saved. "
-        "Check what changed below; to save yours anyway, submit the form again."
+        "Check what changed below; to save yours anyway, submit the form again"
     )
 
     def get_object(self, queryset=None):

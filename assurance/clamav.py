@@ -30,10 +30,10 @@ def scan_if_configured(name: str, upload: IO[bytes]) -> None:
         verdict = scan(upload, url, settings.LSCB_UPLOADS.get("CLAMAV_TIMEOUT", 30))
     except (OSError, ScanFailed) as exc:
         raise UploadRefused(
-            f"{name} could not be checked for viruses ({exc}), so it was not stored. Try again later."
+            f"{name} could not be checked for viruses ({exc}), so it was not stored: try again later"
         ) from None
     if verdict != "OK":
-        raise UploadRefused(f"{name} failed the virus check ({verdict}) and was not stored.")
+        raise UploadRefused(f"{name} failed the virus check ({verdict}) and was not stored")
 
 
 def scan(upload: IO[bytes], url: str, timeout: float) -> str:

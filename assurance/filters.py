@@ -15,16 +15,27 @@ def _agencies(request) -> QuerySet:
     return Agency.objects.for_user(request.user)
 
 
+# In the action list's words (actions.filters.ERROR_MESSAGES), not Django's "Select a valid choice.".
+NO_SUCH_AGENCY = {"invalid_choice": "There is no agency “%(value)s” that you can see"}
+
+
 class AssuranceRequestFilter(django_filters.FilterSet):
-    agency = django_filters.ModelChoiceFilter(queryset=_agencies, empty_label="All agencies")
+    agency = django_filters.ModelChoiceFilter(
+        queryset=_agencies, empty_label="All agencies", error_messages=NO_SUCH_AGENCY
+    )
     state = django_filters.ChoiceFilter(
-        choices=AssuranceRequest.State.choices, method="filter_state", empty_label="Any state", label="State"
+        choices=AssuranceRequest.State.choices,
+        method="filter_state",
+        empty_label="Any state",
+        label="State",
+        error_messages={"invalid_choice": "“%(value)s” is not a state of a request"},
     )
     overdue = django_filters.ChoiceFilter(
         choices=[("1", "Overdue only"), ("0", "Not overdue")],
         method="filter_overdue",
         label="Overdue",
         empty_label="Overdue or not",
+        error_messages={"invalid_choice": "Overdue can only be 1 (overdue only) or 0 (not overdue)"},
     )
 
     class Meta:
@@ -47,7 +58,11 @@ class AssuranceRequestFilter(django_filters.FilterSet):
 
 class ChallengeEventFilter(django_filters.FilterSet):
     agency = django_filters.ModelChoiceFilter(
-        queryset=_agencies, method="filter_agency", empty_label="All agencies", label="Agency invited"
+        queryset=_agencies,
+        method="filter_agency",
+        empty_label="All agencies",
+        label="Agency invited",
+        error_messages=NO_SUCH_AGENCY,
     )
     q = django_filters.CharFilter(method="search", label="Search")
 

@@ -23,13 +23,13 @@ from lscb.platform.forms import DateField
 from lscb.platform.limits import BoundedTextMixin
 from lscb.platform.locking import SeenMarkerMixin
 from lscb.platform.values import long_date
-from reviews.forms import ModelMultipleChoiceField
+from reviews.forms import ModelMultipleChoiceField, from_the_list
 from reviews.models import Agency
 
 
 def _not_future(value: datetime.date | None, what: str) -> datetime.date | None:
     if value and value > timezone.localdate():
-        raise forms.ValidationError(f"{what} must be today or in the past.")
+        raise forms.ValidationError(f"{what} must be today or in the past")
     return value
 
 
@@ -72,8 +72,8 @@ class EvidenceForm(BoundedTextMixin, forms.ModelForm):
         widgets = {"narrative": forms.Textarea(attrs={"rows": 5})}
         field_classes = {"produced_on": DateField}
         error_messages = {
-            "title": {"required": "Enter a title for the evidence."},
-            "produced_on": {"required": "Enter the date the evidence was produced."},
+            "title": {"required": "Enter a title for the evidence"},
+            "produced_on": {"required": "Enter the date the evidence was produced"},
         }
 
     def refuse_files(self, message: str) -> None:
@@ -112,7 +112,10 @@ class EvidenceReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.Form):
             (Evidence.ReviewState.ACCEPTED, "Accept the evidence"),
             (Evidence.ReviewState.MORE_REQUESTED, "Return it and ask for more"),
         ],
-        error_messages={"required": "Select whether you accept the evidence or ask for more."},
+        error_messages={
+            "required": "Select whether you accept the evidence or ask for more",
+            "invalid_choice": "Select whether you accept the evidence or ask for more",
+        },
     )
     note = forms.CharField(
         label="Note to the agency",
@@ -125,7 +128,7 @@ class EvidenceReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("decision") == Evidence.ReviewState.MORE_REQUESTED and not (data.get("note") or "").strip():
-            self.add_error("note", "Say what more the board needs to see.")
+            self.add_error("note", "Say what more the board needs to see")
         return data
 
 
@@ -134,19 +137,22 @@ class JudgementForm(BoundedTextMixin, forms.Form):
         label="Assurance level",
         choices=AssuranceLevel.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the board's level of assurance."},
+        error_messages={
+            "required": "Select the board's level of assurance",
+            "invalid_choice": "Select the board's level of assurance",
+        },
     )
     statement = forms.CharField(
         label="Assurance to the board",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For example, “The board has been assured that supervision audits now take place monthly.”",
-        error_messages={"required": "Enter the board's assurance statement."},
+        error_messages={"required": "Enter the board's assurance statement"},
     )
     text_limits = {"statement": AssuranceJudgement.TEXT_LIMITS["statement"]}
     judged_on = DateField(
         label="Date of the judgement",
         initial=timezone.localdate,
-        error_messages={"required": "Enter the date of the judgement."},
+        error_messages={"required": "Enter the date of the judgement"},
     )
 
     def clean_judged_on(self):
@@ -158,7 +164,7 @@ class RequestAgencyForm(forms.Form):
         queryset=Agency.objects.filter(active=True),
         label="Agency",
         empty_label="Choose an agency",
-        error_messages={"required": "Choose the agency to ask.", "invalid_choice": "Choose an agency from the list."},
+        error_messages={"required": "Choose the agency to ask", "invalid_choice": "Choose an agency from the list"},
     )
 
 
@@ -167,7 +173,7 @@ class AssuranceRequestForm(BoundedTextMixin, forms.ModelForm):
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Actions the agency should give assurance on",
-        error_messages={"required": "Choose at least one action.", "invalid_choice": "Choose actions of this agency."},
+        error_messages={"required": "Choose at least one action", **from_the_list("Choose actions of this agency")},
     )
 
     class Meta:
@@ -177,8 +183,8 @@ class AssuranceRequestForm(BoundedTextMixin, forms.ModelForm):
         widgets = {"message": forms.Textarea(attrs={"rows": 6})}
         field_classes = {"due_on": DateField}
         error_messages = {
-            "subject": {"required": "Enter a subject for the request."},
-            "due_on": {"required": "Enter the date the reply is due by."},
+            "subject": {"required": "Enter a subject for the request"},
+            "due_on": {"required": "Enter the date the reply is due by"},
         }
 
     def __init__(self, *args, agency: Agency, board, **kwargs):
@@ -196,13 +202,13 @@ class AssuranceRequestForm(BoundedTextMixin, forms.ModelForm):
         """The subject becomes the email's Subject header, where a line break would start a new header."""
         subject = self.cleaned_data.get("subject") or ""
         if len(subject.splitlines()) > 1 or "\r" in subject or "\n" in subject:
-            raise forms.ValidationError("The subject must be one line: remove the line break.")
+            raise forms.ValidationError("The subject must be one line: remove the line break")
         return subject
 
     def clean_due_on(self):
         due_on = self.cleaned_data.get("due_on")
         if due_on and due_on <= timezone.localdate():
-            raise forms.ValidationError("The reply due date must be in the future.")
+            raise forms.ValidationError("The reply due date must be in the future")
         return due_on
 
 
@@ -222,8 +228,11 @@ class ChaseForm(BoundedTextMixin, forms.ModelForm):
         fields = ["chased_on", "method", "note"]
         labels = {"chased_on": "Date chased", "method": "How the agency was chased"}
         error_messages = {
-            "chased_on": {"required": "Enter the date the agency was chased."},
-            "method": {"required": "Select how the agency was chased."},
+            "chased_on": {"required": "Enter the date the agency was chased"},
+            "method": {
+                "required": "Select how the agency was chased",
+                "invalid_choice": "Select how the agency was chased",
+            },
         }
         field_classes = {"chased_on": DateField}
         widgets = {"method": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
@@ -282,9 +291,11 @@ class ChallengeEventForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         }
         labels = {"held_on": "Date of the event"}
         error_messages = {
-            "title": {"required": "Enter the event's title."},
-            "held_on": {"required": "Enter the date of the event."},
-            "chair": {"required": "Enter who chaired the event."},
+            "title": {"required": "Enter the event's title"},
+            "held_on": {"required": "Enter the date of the event"},
+            "chair": {"required": "Enter who chaired the event"},
+            "agencies_invited": from_the_list("Choose agencies invited from the list"),
+            "agencies_attending": from_the_list("Choose agencies attending from the list"),
         }
         widgets = {
             "agencies_invited": forms.CheckboxSelectMultiple,
@@ -297,7 +308,7 @@ class ChallengeEventForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         invited, attending = set(data.get("agencies_invited") or []), set(data.get("agencies_attending") or [])
         if attending - invited:
             names = ", ".join(sorted(a.name for a in attending - invited))
-            self.add_error("agencies_attending", f"Agencies attending must also be invited: {names}.")
+            self.add_error("agencies_attending", f"Agencies attending must also be invited: {names}")
         return data
 
 
@@ -308,10 +319,10 @@ class ChallengeForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         labels = {"challenge": "Challenge raised", "response": "The agency's response"}
         error_messages = {
             "action": {
-                "required": "Choose the action challenged.",
-                "invalid_choice": "Choose an action from the list.",
+                "required": "Choose the action challenged",
+                "invalid_choice": "Choose an action from the list",
             },
-            "challenge": {"required": "Enter the challenge raised."},
+            "challenge": {"required": "Enter the challenge raised"},
         }
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ["challenge", "response", "outcome"]}
 
@@ -340,7 +351,7 @@ class SubgroupForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
     class Meta:
         model = Subgroup
         fields = ["name"]
-        error_messages = {"name": {"required": "Enter the subgroup's name."}}
+        error_messages = {"name": {"required": "Enter the subgroup's name"}}
 
     def __init__(self, *args, board_id: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -350,7 +361,7 @@ class SubgroupForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         taken = Subgroup.objects.filter(board_id=self.board_id, name__iexact=name).exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(f"This board already has a subgroup called “{name}”.")
+            raise forms.ValidationError(f"This board already has a subgroup called “{name}”")
         return name
 
 
@@ -362,7 +373,7 @@ class MeetingForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         labels = {"note": "Note (optional)"}
         help_texts = {"held_on": "For example, 14 1 2027"}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"held_on": {"required": "Enter the date of the meeting."}}
+        error_messages = {"held_on": {"required": "Enter the date of the meeting"}}
 
     def __init__(self, *args, subgroup: Subgroup, **kwargs):
         super().__init__(*args, **kwargs)
@@ -373,8 +384,8 @@ class MeetingForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         first, last = meeting_date_range()
         if not first <= day <= last:
             raise forms.ValidationError(
-                f"The date of the meeting must be between {long_date(first)} and {long_date(last)}."
+                f"The date of the meeting must be between {long_date(first)} and {long_date(last)}"
             )
         if self.subgroup.meetings.filter(held_on=day).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(f"{self.subgroup.name} already has a meeting on {long_date(day)}.")
+            raise forms.ValidationError(f"{self.subgroup.name} already has a meeting on {long_date(day)}")
         return day

@@ -128,7 +128,7 @@ class SubgroupUpdateView(SubgroupInScopeMixin, GuardedSaveMixin, SubgroupFormMix
     heading = "Rename the subgroup"
     stale_message = (
         "Someone changed this subgroup after you opened the form. Your changes have not been saved. "
-        "Check what changed below; to save yours anyway, submit the form again."
+        "Check what changed below; to save yours anyway, submit the form again"
     )
 
     def get_object(self, queryset=None):
@@ -172,7 +172,7 @@ class MeetingUpdateView(GuardedSaveMixin, MeetingFormMixin, UpdateView):
     heading = "Change the meeting"
     stale_message = (
         "Someone changed this meeting after you opened the form. Your changes have not been saved. "
-        "Check what changed below; to save yours anyway, submit the form again."
+        "Check what changed below; to save yours anyway, submit the form again"
     )
 
     def get_permission_object(self) -> Meeting:

@@ -141,7 +141,7 @@ def clean_original_name(name: str) -> str:
     """
     name = unicodedata.normalize("NFC", name or "").strip()
     if not name or name in {".", ".."} or _BAD_NAME_CHARS.search(name) or ".." in name.split("."):
-        raise UploadRefused(f"“{name}” is not a plain file name. Rename the file and upload it again.")
+        raise UploadRefused(f"“{name}” is not a plain file name. Rename the file and upload it again")
     if len(name) > 200:
         stem, dot, ext = name.rpartition(".")
         name = f"{stem[: 190 - len(ext)]}.{ext}" if dot and len(ext) <= 10 else name[:200]
@@ -155,7 +155,7 @@ def type_for_name(name: str) -> str:
         if any(lower.endswith(ext) for ext in file_type.extensions):
             return next(key for key, value in FILE_TYPES.items() if value is file_type)
     ext = "." + lower.rpartition(".")[2] if "." in lower else "no extension"
-    raise UploadRefused(f"{name}: files ending {ext} are not accepted. Upload one of: {allowed_summary()}.")
+    raise UploadRefused(f"{name}: files ending {ext} are not accepted. Upload one of: {allowed_summary()}")
 
 
 def inspect_upload(upload: UploadedFile) -> CheckedUpload:
@@ -165,10 +165,10 @@ def inspect_upload(upload: UploadedFile) -> CheckedUpload:
     file_type = FILE_TYPES[key]
     size = upload.size or 0
     if size == 0:
-        raise UploadRefused(f"{name} is empty. Choose the file again, or upload a different one.")
+        raise UploadRefused(f"{name} is empty. Choose the file again, or upload a different one")
     if size > rules()["MAX_FILE_BYTES"]:
         raise UploadRefused(
-            f"{name} is {filesizeformat(size)}; each file must be {_limit('MAX_FILE_BYTES')} or smaller."
+            f"{name} is {filesizeformat(size)}; each file must be {_limit('MAX_FILE_BYTES')} or smaller"
         )
     upload.seek(0)
     head = upload.read(HEAD)
@@ -189,7 +189,7 @@ def _not_a(name: str, file_type: FileType, why: str = "") -> UploadRefused:
     detail = f" ({why})" if why else ""
     return UploadRefused(
         f"{name} is not a real {file_type.label}{detail}. The file's content and its name must agree: "
-        "save it in that format, or give it the right extension."
+        "save it in that format, or give it the right extension"
     )
 
 
@@ -197,9 +197,9 @@ def _check_not_dangerous(name: str, head: bytes, file_type: FileType) -> None:
     binary = b"\x00" in head
     for magic, what, even_in_text in _DANGEROUS_HEADS:
         if head.removeprefix(b"\xef\xbb\xbf").startswith(magic) and (binary or even_in_text):
-            raise UploadRefused(f"{name} is {what}, not a {file_type.label}. Programs and scripts are never accepted.")
+            raise UploadRefused(f"{name} is {what}, not a {file_type.label}. Programs and scripts are never accepted")
     if _MARKUP.match(head):
-        raise UploadRefused(f"{name} is a web page or markup (HTML, SVG or XML), not a {file_type.label}.")
+        raise UploadRefused(f"{name} is a web page or markup (HTML, SVG or XML), not a {file_type.label}")
 
 
 def _check_magic(name: str, upload: IO[bytes], head: bytes, file_type: FileType) -> None:
@@ -236,7 +236,7 @@ def _zip_names(name: str, upload: IO[bytes], file_type: FileType) -> list[str]:
     finally:
         upload.seek(0)
     if len(infos) > rules()["ZIP_MAX_ENTRIES"]:
-        raise UploadRefused(f"{name} holds too many parts ({len(infos)}) to be a real {file_type.label}.")
+        raise UploadRefused(f"{name} holds too many parts ({len(infos)}) to be a real {file_type.label}")
     return [info.filename for info in infos]
 
 
@@ -261,7 +261,7 @@ def _check_unpacked_size(name: str, upload: IO[bytes], file_type: FileType) -> N
                         if total > budget:
                             raise UploadRefused(
                                 f"{name} unpacks to more than {filesizeformat(budget)}, which a real "
-                                f"{file_type.label} of this size never does. It may be a “zip bomb” and is refused."
+                                f"{file_type.label} of this size never does. It may be a “zip bomb” and is refused"
                             )
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         raise _not_a(name, file_type, "it is damaged or encrypted") from None
@@ -344,12 +344,12 @@ class SizeLimitUploadHandler(FileUploadHandler):
         self.files += 1
         self.received = 0
         if self.files > rules()["MAX_FILES"]:
-            self._refuse(f"Upload at most {rules()['MAX_FILES']} files at once.")
+            self._refuse(f"Upload at most {rules()['MAX_FILES']} files at once")
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.received > rules()["MAX_FILE_BYTES"]:
-            self._refuse(f"{self.file_name} is larger than {_limit('MAX_FILE_BYTES')}; each file must be smaller.")
+            self._refuse(f"{self.file_name} is larger than {_limit('MAX_FILE_BYTES')}; each file must be smaller")
         return raw_data
 
     def file_complete(self, file_size: int) -> None:
@@ -365,7 +365,7 @@ def body_too_large(request) -> str:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return "The upload could not be read. Try again."
+        return "The upload could not be read: try again"
     if length > rules()["MAX_UPLOAD_BYTES"] + 1024 * 1024:
-        return f"The upload is {filesizeformat(length)}; one upload must be {_limit('MAX_UPLOAD_BYTES')} or smaller."
+        return f"The upload is {filesizeformat(length)}; one upload must be {_limit('MAX_UPLOAD_BYTES')} or smaller"
     return ""

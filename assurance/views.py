@@ -150,7 +150,7 @@ class EvidenceCreateView(ActionInScopeMixin, TemplateView):
             )
         except OSError:
             log.exception("Evidence upload for action %s could not be stored", self.action.pk)
-            form.add_error("files", "The files could not be stored, so nothing was saved. Try again later.")
+            form.add_error("files", "The files could not be stored, so nothing was saved: try again later")
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, f"Evidence “{evidence.title}” sent to the board.")
         return redirect("assurance:evidence-detail", pk=evidence.pk)
@@ -188,7 +188,7 @@ class EvidenceReviewView(EvidenceInScopeMixin, GuardedSaveMixin, FormView):
     guarded_fields = ["review_state", "review_note", "reviewed_by", "withdrawn", "title", "narrative", "produced_on"]
     stale_message = (
         "Someone changed this evidence after you opened the form. Your decision has not been saved. "
-        "Check what changed below; to save yours anyway, submit the form again."
+        "Check what changed below; to save yours anyway, submit the form again"
     )
     template_name = "assurance/evidence_review.html"
     form_class = EvidenceReviewForm

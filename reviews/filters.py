@@ -7,6 +7,10 @@ from django.utils import timezone
 
 from reviews.models import DEADLINES_AHEAD_WORKING_DAYS, LearningActivity, Review
 
+# Django's own messages end with a full stop and do not say what to do (docs/DESIGN-notes.md, "error messages").
+REAL_DATE = {"invalid": "Enter a real date, for example 31/03/2026"}
+SEARCH_LIMIT = {"max_length": "Search for at most 200 characters"}
+
 DEADLINES = [
     ("overdue", "A milestone overdue"),
     ("due", f"A milestone due in the next {DEADLINES_AHEAD_WORKING_DAYS} working days"),
@@ -15,10 +19,16 @@ DEADLINES = [
 
 class ReviewFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
-        choices=Review.Kind.choices, label="Kind of review", widget=forms.CheckboxSelectMultiple
+        choices=Review.Kind.choices,
+        label="Kind of review",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s” is not a kind of review"},
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Review.Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
+        choices=Review.Status.choices,
+        label="Status",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s” is not a review status"},
     )
     deadline = django_filters.ChoiceFilter(
         choices=DEADLINES,
@@ -32,22 +42,26 @@ class ReviewFilterSet(django_filters.FilterSet):
         label="Search",
         max_length=200,
         widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
+        error_messages=SEARCH_LIMIT,
     )
     # The annual report pack's figures (assurance.annual_report) cite these: commissioned, concluded in a year.
     commissioned_after = django_filters.DateFilter(
-        field_name="commissioned_on", lookup_expr="gte", label="Commissioned on or after"
+        field_name="commissioned_on", lookup_expr="gte", label="Commissioned on or after", error_messages=REAL_DATE
     )
     commissioned_before = django_filters.DateFilter(
-        field_name="commissioned_on", lookup_expr="lte", label="Commissioned on or before"
+        field_name="commissioned_on", lookup_expr="lte", label="Commissioned on or before", error_messages=REAL_DATE
     )
     published_after = django_filters.DateFilter(
-        field_name="published_on", lookup_expr="gte", label="Published on or after"
+        field_name="published_on", lookup_expr="gte", label="Published on or after", error_messages=REAL_DATE
     )
     published_before = django_filters.DateFilter(
-        field_name="published_on", lookup_expr="lte", label="Published on or before"
+        field_name="published_on", lookup_expr="lte", label="Published on or before", error_messages=REAL_DATE
     )
     ongoing_on = django_filters.DateFilter(
-        method="filter_ongoing", label="Ongoing on", help_text="Commissioned by this date and not yet published."
+        method="filter_ongoing",
+        label="Ongoing on",
+        help_text="Commissioned by this date and not yet published.",
+        error_messages=REAL_DATE,
     )
 
     class Meta:
@@ -80,15 +94,23 @@ class ReviewFilterSet(django_filters.FilterSet):
 
 class LearningActivityFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
-        choices=LearningActivity.Kind.choices, label="Kind", widget=forms.CheckboxSelectMultiple
+        choices=LearningActivity.Kind.choices,
+        label="Kind",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s” is not a kind of learning activity"},
     )
-    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label="On or after")
-    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label="On or before")
+    held_after = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="gte", label="On or after", error_messages=REAL_DATE
+    )
+    held_before = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="lte", label="On or before", error_messages=REAL_DATE
+    )
     q = django_filters.CharFilter(
         method="search",
         label="Search",
         max_length=200,
         widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
+        error_messages=SEARCH_LIMIT,
     )
 
     class Meta:

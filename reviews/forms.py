@@ -55,6 +55,12 @@ class ModelMultipleChoiceField(IdsWithinDatabaseIntegersMixin, forms.ModelMultip
     pass
 
 
+def from_the_list(message: str) -> dict[str, str]:
+    """A choice that is not (or no longer) on the form's list, in GOV.UK words instead of Django's
+    ("Select a valid choice. 7 is not one of the available choices.")."""
+    return {"invalid_choice": message, "invalid_pk_value": message}
+
+
 # What the national returns ask for (DESIGN.md §10), and a coroner's report's particulars.
 NATIONAL_RETURN_FIELDS = [
     "aware_on",
@@ -151,8 +157,15 @@ class ReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         error_messages = {
             "subject": {"required": 'Enter the subject pseudonym, such as "Child D"'},
             "title": {"required": "Enter the review's title"},
+            "kind": {"required": "Select the kind of review", "invalid_choice": "Select the kind of review"},
+            "status": {"required": "Select the review's status", "invalid_choice": "Select the review's status"},
+            "sar_basis": from_the_list("Select whether the review is mandatory or discretionary"),
+            "decision": from_the_list("Select the decision from the list"),
+            "partner_boards": from_the_list("Choose partner boards from the list"),
+            "publication_url": {"invalid": "Enter the web link in the correct format, like https://www.example.org"},
+            "pfd_published_url": {"invalid": "Enter the web link in the correct format, like https://www.example.org"},
             "slug": {
-                "unique": "Another review already uses this web address name. Choose a different one.",
+                "unique": "Another review already uses this web address name: choose a different one",
                 "required": "Enter a short name for web addresses, such as child-d",
                 "invalid": "Use only letters, numbers, hyphens and underscores in the web address name",
             },
@@ -173,7 +186,7 @@ class ReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         self.fields["board"].empty_label = None
         self.fields["sar_basis"].choices = [("", "Not a safeguarding adult review"), *Review.SarBasis.choices]
         self.fields["decision"].choices = [("", "Not yet decided"), *Review.Decision.choices]
-        self.fields["board"].error_messages["invalid_choice"] = "Choose a board you are the business manager of."
+        self.fields["board"].error_messages["invalid_choice"] = "Choose a board you are the business manager of"
         self.fields["partner_boards"].queryset = Board.objects.all()
         self.fields["partner_boards"].required = False
         if len(managed) == 1 and (self.instance.pk is None or self.instance.board_id in managed):
@@ -198,9 +211,9 @@ class ReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         # A review's web address is kept when its field is left blank on editing: links to it keep working.
         slug = self.cleaned_data["slug"] or self.instance.slug or self.slug_from_reference()
         if slug == "new":
-            raise forms.ValidationError('"new" is reserved for the add-a-review page. Choose a different name.')
+            raise forms.ValidationError('"new" is reserved for the add-a-review page: choose a different name')
         if slug == "import":
-            raise forms.ValidationError('"import" is reserved for loading the register. Choose a different name.')
+            raise forms.ValidationError('"import" is reserved for loading the register: choose a different name')
         return slug
 
     def slug_from_reference(self) -> str:
@@ -241,7 +254,7 @@ class ReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
             self.add_error(
                 "board",
                 f"Only a business manager of both boards can move a review: you are not the business manager of "
-                f"{self.instance.board}.",
+                f"{self.instance.board}",
             )
         cleaned["partner_boards"] = [b for b in cleaned.get("partner_boards") or [] if b.pk != new.pk]
 
@@ -278,9 +291,14 @@ class RecommendationForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         required=False,
         empty_label="None: a board-wide or national recommendation",
         help_text="Leave as none for a board-wide or national recommendation.",
+        error_messages=from_the_list("Choose an agency from the list"),
     )
     themes = ModelMultipleChoiceField(
-        queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Learning themes"
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Learning themes",
+        error_messages=from_the_list("Choose learning themes from the list"),
     )
 
     class Meta:
@@ -302,6 +320,11 @@ class RecommendationForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         error_messages = {
             "number": {"required": 'Enter the recommendation number as printed, such as "6.4"'},
             "text": {"required": "Enter the recommendation"},
+            "source": {
+                "required": "Select where the recommendation comes from",
+                "invalid_choice": "Select where the recommendation comes from",
+            },
+            "decision": from_the_list("Select the board's decision from the list"),
         }
 
     def __init__(self, *args, review: Review, **kwargs):
@@ -315,7 +338,7 @@ class RecommendationForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         taken = Recommendation.objects.filter(review=self.review, number=number).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(
-                f"Recommendation {number} already exists in this review. Enter a different number."
+                f"Recommendation {number} already exists in this review: enter a different number"
             )
         return number
 
@@ -337,10 +360,18 @@ class RecommendationForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
 
 class LearningActivityForm(BoundedTextMixin, forms.ModelForm):
     reviews = ModelMultipleChoiceField(
-        queryset=Review.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Reviews it carries"
+        queryset=Review.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Reviews it carries",
+        error_messages=from_the_list("Choose reviews from the list"),
     )
     themes = ModelMultipleChoiceField(
-        queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Learning themes"
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Learning themes",
+        error_messages=from_the_list("Choose learning themes from the list"),
     )
 
     class Meta:
@@ -354,7 +385,10 @@ class LearningActivityForm(BoundedTextMixin, forms.ModelForm):
         field_classes = {"held_on": DateField}
         help_texts = {"held_on": DATE_HINT}
         error_messages = {
-            "kind": {"required": "Select the kind of learning activity"},
+            "kind": {
+                "required": "Select the kind of learning activity",
+                "invalid_choice": "Select the kind of learning activity",
+            },
             "title": {"required": "Enter the title of the learning activity"},
             "held_on": {"required": "Enter the date of the learning activity"},
         }

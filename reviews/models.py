@@ -179,7 +179,7 @@ class Board(models.Model):
     def clean(self):
         if len(self.protective_marking.splitlines()) > 1:
             raise ValidationError(
-                {"protective_marking": "The protective marking must be one line: it goes into emails' subjects."}
+                {"protective_marking": "The protective marking must be one line: it goes into emails' subjects"}
             )
 
 

@@ -74,7 +74,7 @@ class ReviewCreateView(ReviewFormMixin, CreateView):
 
 class ReviewUpdateView(ReviewFormMixin, GuardedSaveMixin, UpdateView):
     guarded_fields = [name for name in ReviewForm.Meta.fields if name != "partner_boards"]
-    stale_message = "Someone changed this review after you opened the form. Your changes have not been saved."
+    stale_message = "Someone changed this review after you opened the form. Your changes have not been saved"
     success_message = "Review saved."
 
     def get_permission_object(self) -> Review:
@@ -99,7 +99,7 @@ class MilestoneUpdateView(ManagePlanMixin, GuardedSaveMixin, UpdateView):
 
     template_name = "reviews/milestone_form.html"
     form_class = MilestoneForm
-    stale_message = "Someone changed this milestone after you opened the form. Your changes have not been saved."
+    stale_message = "Someone changed this milestone after you opened the form. Your changes have not been saved"
     success_message = "Milestone saved."
 
     def get_permission_object(self) -> Milestone:
@@ -145,7 +145,7 @@ class RecommendationFormMixin(ManagePlanMixin):
 
     def integrity_error(self, form):
         form.add_error(
-            "number", "Another recommendation in this review has just taken this number. Enter a different number."
+            "number", "Another recommendation in this review has just taken this number: enter a different number"
         )
         return self.form_invalid(form)
 
@@ -163,7 +163,7 @@ class RecommendationCreateView(RecommendationFormMixin, CreateView):
 
 class RecommendationUpdateView(RecommendationFormMixin, GuardedSaveMixin, UpdateView):
     guarded_fields = ["number", "agency", "text", "source", *DECISION_FIELDS, *IMPACT_FIELDS]
-    stale_message = "Someone changed this recommendation after you opened the form. Your changes have not been saved."
+    stale_message = "Someone changed this recommendation after you opened the form. Your changes have not been saved"
     success_message = "Recommendation saved."
 
     def get_permission_object(self) -> Recommendation:

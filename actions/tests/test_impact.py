@@ -115,7 +115,7 @@ def test_the_manager_records_an_evaluation_of_one_action(client, manager, action
     [
         ({"evaluated_on": "01/01/2099"}, "The date of the evaluation must be today or in the past"),
         ({"findings": ""}, "Enter what the evaluation found"),
-        ({"judgement": "great"}, "Select a valid choice"),
+        ({"judgement": "great"}, "Select the judgement on impact"),
         ({"evidence_links": "\n".join(f"ref {n}" for n in range(21))}, "Enter 20 links to evidence or fewer"),
     ],
 )

@@ -46,14 +46,14 @@ def test_attending_agencies_must_be_invited(client, manager, agency_a, agency_b)
         "agencies_attending": [agency_b.pk],
     }
     response = client_for(client, manager).post(reverse("assurance:challenge-create"), data)
-    assert "Agencies attending must also be invited: Agency B (Police)." in response.content.decode()
+    assert "Agencies attending must also be invited: Agency B (Police)" in response.content.decode()
     assert ChallengeEvent.objects.count() == 0
 
 
 def test_a_challenge_can_only_be_raised_on_an_invited_agencys_action(client, world, manager, action_b):
     url = reverse("assurance:challenge-raise", args=[world["event"].pk])
     response = client_for(client, manager).post(url, {"action": action_b.pk, "challenge": "Why?"})
-    assert "Choose an action from the list." in response.content.decode()
+    assert "Choose an action from the list" in response.content.decode()
     assert Challenge.objects.count() == 1
 
 

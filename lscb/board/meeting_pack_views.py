@@ -35,15 +35,15 @@ class MeetingPackForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Every open review of the board is chosen to start with.",
         error_messages={
-            "required": "Choose at least one review for the meeting pack.",
-            "invalid_choice": "Choose reviews from the list.",
+            "required": "Choose at least one review for the meeting pack",
+            "invalid_choice": "Choose reviews from the list",
         },
     )
     since = DateField(
         label="Changes since",
         help_text="The pack lists what changed after this day: the subgroup's last meeting, unless you choose "
         "another date. For example, 3 12 2026",
-        error_messages={"required": "Enter the date changes are counted from."},
+        error_messages={"required": "Enter the date changes are counted from"},
     )
 
     def __init__(self, *args, meeting: Meeting, reviews, **kwargs):
@@ -57,7 +57,7 @@ class MeetingPackForm(forms.Form):
         if not first <= since < self.meeting.held_on:
             raise forms.ValidationError(
                 f"The date changes are counted from must be between {long_date(first)} and the day before "
-                f"the meeting ({long_date(self.meeting.held_on)})."
+                f"the meeting ({long_date(self.meeting.held_on)})"
             )
         return since
 

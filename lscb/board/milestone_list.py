@@ -56,7 +56,7 @@ class MilestoneListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPag
             return super().get(request, *args, **kwargs)
         filterset = self.get_filterset()
         if kind != "csv":  # as the register answers a format it does not write
-            filterset.form.add_error(None, f"Choose an export format: csv, not {kind!r}.")
+            filterset.form.add_error(None, f"Choose an export format: csv, not {kind!r}")
         if not filterset.is_valid():
             self.object_list = filterset.queryset.none()
             return self.render_to_response(self.get_context_data(), status=400)

@@ -380,7 +380,8 @@ def _form_data(values: dict, slug: str, board: Board) -> dict:
 
 def _form_message(error: ValidationError, column: str | None) -> str:
     message = " ".join(error.messages)
-    if error.code == "required" and column in BY_KEY and message == "This field is required.":
+    # A choice left empty is named by its column (the form's "Select the kind of review" names a radio group).
+    if error.code == "required" and column in BY_KEY and BY_KEY[column].kind == CHOICE:
         return f"enter the {BY_KEY[column].heading.lower()}: a new review needs it"
     return message
 

@@ -60,7 +60,7 @@ class ReviewListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPagina
         filterset = self.get_filterset()
         if kind not in register.WRITTEN_NOW:  # as the action list answers a format it does not write
             formats = ", ".join([*register.WRITTEN_NOW, "tracker"])
-            filterset.form.add_error(None, f"Choose an export format: {formats}, not {kind!r}.")
+            filterset.form.add_error(None, f"Choose an export format: {formats}, not {kind!r}")
         if not filterset.is_valid():
             self.object_list = filterset.queryset.none()
             return self.render_to_response(self.get_context_data(), status=400)

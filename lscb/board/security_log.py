@@ -17,10 +17,15 @@ from reviews.models import Membership
 
 
 class SecurityEventFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=EventKind.choices, empty_label="Any kind")
+    kind = django_filters.ChoiceFilter(
+        choices=EventKind.choices,
+        empty_label="Any kind",
+        error_messages={"invalid_choice": "Select a kind of event from the list"},
+    )
     user = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.order_by("username"),
         empty_label="Anyone",
+        error_messages={"invalid_choice": "Select a person from the list"},
     )
     date_from = DateFilter(field_name="at", lookup_expr="date__gte", label="From")
     date_to = DateFilter(field_name="at", lookup_expr="date__lte", label="To")

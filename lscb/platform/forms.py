@@ -81,6 +81,7 @@ class DateField(forms.DateField):
 
     widget = DateInput
     default_error_messages = {
+        "required": "Enter the %(lower_label)s",
         "invalid": "%(label)s must be a real date",
         "incomplete": "%(label)s must include a %(missing)s",
         "year": "Year must include 4 numbers",
@@ -95,6 +96,11 @@ class DateField(forms.DateField):
         if day is None:
             raise self.problem("invalid")
         return day
+
+    def validate(self, value) -> None:
+        if value in self.empty_values and self.required:
+            raise self.problem("required")  # Django's own ("This field is required.") does not name the field
+        super().validate(value)
 
     def from_parts(self, day: str = "", month: str = "", year: str = "") -> datetime.date | None:
         parts = {"day": str(day).strip(), "month": str(month).strip(), "year": str(year).strip()}
@@ -115,7 +121,8 @@ class DateField(forms.DateField):
 
     def problem(self, code: str, **params) -> ValidationError:
         label = str(self.label or "Date")
-        return ValidationError(self.error_messages[code], code=code, params={"label": label, **params})
+        names = {"label": label, "lower_label": label[:1].lower() + label[1:]}
+        return ValidationError(self.error_messages[code], code=code, params={**names, **params})
 
 
 class DateFilter(django_filters.DateFilter):

@@ -104,7 +104,7 @@ class StaleFormMixin:
 
     stale_message = (
         "Someone changed this record after you opened the form. Your changes have not been saved. "
-        "Check what changed below; to save yours anyway, submit the form again."
+        "Check what changed below; to save yours anyway, submit the form again"
     )
 
     def stale_response(self, form, stale: StaleEdit):
@@ -156,5 +156,5 @@ class GuardedSaveMixin(StaleFormMixin):
         return self.guarded_fields or list(getattr(meta, "fields", None) or [])
 
     def integrity_error(self, form):
-        form.add_error(None, "This could not be saved because it clashes with another record. Check and try again.")
+        form.add_error(None, "This could not be saved because it clashes with another record: check and try again")
         return self.form_invalid(form)

@@ -384,7 +384,7 @@ def build(
     if review_slug:
         board.review = next((r for r in reviews if r.slug == review_slug), None)
         if board.review is None:
-            board.error = f"There is no review “{review_slug}” that you can see. Choose a review from the list."
+            board.error = f"There is no review “{review_slug}” that you can see: choose a review from the list"
             return board
     shown = [board.review] if board.review else reviews
     scope = user_scope(user, reviews, board_id)

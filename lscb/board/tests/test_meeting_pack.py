@@ -172,7 +172,7 @@ def test_bad_input_is_refused_with_clear_messages(client, manager, meeting, revi
     response = client.post(url, {"since": "01/12/2026"})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Choose at least one review for the meeting pack." in body and "<title>Error: " in body
+    assert "Choose at least one review for the meeting pack" in body and "<title>Error: " in body
     late = meeting.held_on.strftime("%d/%m/%Y")
     body = client.post(url, {"reviews": [review.pk], "since": late}).content.decode()
     assert "The date changes are counted from must be between 1 January 2000 and the day before the meeting" in body

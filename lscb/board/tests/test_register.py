@@ -84,7 +84,7 @@ def test_the_export_holds_exactly_the_filtered_reviews_and_a_lead_sees_only_thei
     assert [row["Web address name"] for row in rows] == ["sar-1"]
     refused = client.get("/reviews/?export=pdf")  # not a format of the register: nothing, and why
     assert refused.status_code == 400 and "Content-Disposition" not in refused
-    assert "Choose an export format: csv, xlsx, tracker, not &#x27;pdf&#x27;." in refused.content.decode()
+    assert "Choose an export format: csv, xlsx, tracker, not &#x27;pdf&#x27;" in refused.content.decode()
 
 
 def test_the_xlsx_export_has_date_cells(client, manager, reviews):

@@ -142,7 +142,7 @@ def test_new_rows_are_checked_as_the_review_form_checks_them(demo):
     problems = [(p.row - first, p.column, p.message) for p in error.value.problems]
     assert problems == [
         (1, "web_address_name", f'"cspr-2026-09" is also on row {first}: give each review one row'),
-        (2, "web_address_name", '"new" is reserved for the add-a-review page. Choose a different name.'),
+        (2, "web_address_name", '"new" is reserved for the add-a-review page: choose a different name'),
         (
             3,
             "lead_board",

@@ -100,7 +100,7 @@ def test_an_invalid_filter_is_reported_and_shows_nothing(client, manager):
     assert response.status_code == 200
     assert response.context["paginator"].count == 0
     html = response.content.decode()
-    assert "There is a problem with the filters" in html and "Select a valid choice" in html
+    assert "There is a problem with the filters" in html and "Select a kind of event from the list" in html
 
 
 @pytest.mark.parametrize("rows", [5, 50])

@@ -81,7 +81,7 @@ class SignInForm(auth_views.AuthenticationForm):
             record_event(self.request, EventKind.SIGN_IN_FAILED, user=user, reason="sso_required", provider=provider.id)
             raise forms.ValidationError(
                 f"Your organisation signs you in with its own account: use “Sign in with {provider.name}”. "
-                "The tracker does not accept a password for you.",
+                "The tracker does not accept a password for you",
                 code="sso_required",
             )
 

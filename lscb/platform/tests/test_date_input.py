@@ -48,8 +48,8 @@ def test_a_date_is_typed_in_three_boxes_or_as_one_value(data):
         ({"due_date_day": "31", "due_date_month": "3", "due_date_year": "26"}, "Year must include 4 numbers"),
         ({"due_date": "31-31-2026"}, "Due date must be a real date"),
         ({"due_date": "tomorrow"}, "Due date must be a real date"),
-        ({"due_date_day": "", "due_date_month": "", "due_date_year": ""}, "This field is required."),
-        ({}, "This field is required."),
+        ({"due_date_day": "", "due_date_month": "", "due_date_year": ""}, "Enter the due date"),
+        ({}, "Enter the due date"),
     ],
 )
 def test_a_wrong_date_is_reported_in_govuk_words(data, message):
