@@ -247,6 +247,39 @@ class ChaseForm(BoundedTextMixin, forms.ModelForm):
         return cleaned
 
 
+class ReplyForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
+    """A reply the agency sent outside the product (an email, a letter, a report to the subgroup): the request is
+    answered without evidence uploaded, and the board can then judge each action on what it said."""
+
+    class Meta:
+        model = AssuranceRequest
+        fields = ["response_received_on", "response_note"]
+        labels = {"response_received_on": "Date the reply was received", "response_note": "What the agency said"}
+        help_texts = {
+            "response_note": "Summarise the reply and say where it is kept (for example, the email's subject and date)."
+        }
+        error_messages = {
+            "response_received_on": {"required": "Enter the date the reply was received"},
+            "response_note": {"required": "Enter what the agency said"},
+        }
+        field_classes = {"response_received_on": DateField}
+        widgets = {"response_note": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response_received_on"].required = True
+        self.fields["response_note"].required = True
+
+    def clean_response_received_on(self):
+        received = _not_future(self.cleaned_data.get("response_received_on"), "The date the reply was received")
+        if received and received < self.instance.sent_on:
+            raise forms.ValidationError(
+                f"The date the reply was received must be on or after the date the request was sent, "
+                f"{long_date(self.instance.sent_on)}"
+            )
+        return received
+
+
 class ChallengeEventForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
     class Meta:
         model = ChallengeEvent

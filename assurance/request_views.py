@@ -4,15 +4,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView, UpdateView
 
 from actions.models import Action
 from assurance import emails, services
 from assurance.filters import AssuranceRequestFilter
-from assurance.forms import AssuranceRequestForm, ChaseForm, RequestAgencyForm
+from assurance.forms import AssuranceRequestForm, ChaseForm, ReplyForm, RequestAgencyForm
 from assurance.models import AssuranceRequest
 from assurance.templatetags.assurance_tags import action_url
 from lscb.platform.lists import FilteredListMixin
+from lscb.platform.locking import GuardedSaveMixin
 from lscb.platform.pagination import ForgivingPaginationMixin
 from lscb.platform.permissions import PermissionRequiredMixin, may
 from reviews.boards import current_board, in_view
@@ -150,6 +151,7 @@ class RequestDetailView(RequestInScopeMixin, TemplateView):
             is_manager=manager,
             can_chase=manager and request.state != AssuranceRequest.State.ANSWERED,
             can_mark_no_response=manager and request.state == AssuranceRequest.State.NO_RESPONSE,
+            can_record_reply=manager and request.state != AssuranceRequest.State.ANSWERED,
             can_answer=any(action.can_answer for action in actions),
             **kwargs,
         )
@@ -203,4 +205,41 @@ class NoResponseView(RequestInScopeMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         judgements = services.record_no_further_assurance(self.assurance_request, request.user)
         messages.success(request, f"{len(judgements)} action(s) set to “No further assurance received”.")
+        return redirect("assurance:request-detail", pk=self.assurance_request.pk)
+
+
+class ReplyRecordView(RequestInScopeMixin, GuardedSaveMixin, UpdateView):
+    """The agency replied by email, letter or at a meeting: the manager records the reply, and the request is
+    answered as if evidence had been uploaded (the board then judges each action on what the reply said)."""
+
+    permission = "assurance.judge"
+    template_name = "assurance/request_reply_form.html"
+    form_class = ReplyForm
+    stale_message = (
+        "Someone changed this request after you opened the form (perhaps evidence arrived and answered it). "
+        "Your reply has not been saved. Check what changed below; to save yours anyway, submit the form again."
+    )
+
+    def check_state(self, assurance_request: AssuranceRequest) -> None:
+        if assurance_request.state == AssuranceRequest.State.ANSWERED:
+            raise PermissionDenied("This request has been answered: its reply is on the request's page.")
+
+    def get_object(self, queryset=None) -> AssuranceRequest:
+        return self.assurance_request
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(assurance_request=self.assurance_request, **kwargs)
+
+    def form_valid(self, form):
+        return self.save_guarded(form, self.record)
+
+    def record(self, form):
+        data = form.cleaned_data
+        services.record_reply(
+            self.assurance_request,
+            self.request.user,
+            received_on=data["response_received_on"],
+            note=data["response_note"],
+        )
+        messages.success(self.request, "Reply recorded: the request is answered.")
         return redirect("assurance:request-detail", pk=self.assurance_request.pk)

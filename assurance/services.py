@@ -222,6 +222,18 @@ def send_request(
     return request
 
 
+def record_reply(request: AssuranceRequest, user, *, received_on: datetime.date, note: str) -> AssuranceRequest:
+    """A reply received outside the product (an email, a letter): the request is answered, with history.
+    Evidence that answered it meanwhile is kept: its date stands if earlier, and the notes are joined."""
+    with transaction.atomic():
+        locked = AssuranceRequest.objects.select_for_update().get(pk=request.pk)
+        earlier = locked.response_received_on
+        locked.response_received_on = min(earlier, received_on) if earlier else received_on
+        locked.response_note = f"{locked.response_note}\n{note}".strip()
+        _stamp(locked, user).save()
+    return locked
+
+
 def record_chase(
     request: AssuranceRequest, user, *, chased_on: datetime.date, method: str, note: str, email_leads: bool
 ) -> Chase:

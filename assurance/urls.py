@@ -19,6 +19,7 @@ urlpatterns = [
     path("assurance/requests/new/", request_views.RequestCreateView.as_view(), name="request-create"),
     path("assurance/requests/<int:pk>/", request_views.RequestDetailView.as_view(), name="request-detail"),
     path("assurance/requests/<int:pk>/chase/", request_views.ChaseCreateView.as_view(), name="request-chase"),
+    path("assurance/requests/<int:pk>/reply/", request_views.ReplyRecordView.as_view(), name="request-reply"),
     path(
         "assurance/requests/<int:pk>/no-response/", request_views.NoResponseView.as_view(), name="request-no-response"
     ),

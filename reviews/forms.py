@@ -204,7 +204,7 @@ class ReviewForm(BoundedTextMixin, SeenMarkerMixin, forms.ModelForm):
         """Save the new review and count its milestones: the add-a-review page and a register file's new rows."""
         with transaction.atomic():
             review = self.save()
-            refresh_milestones(review)
+            refresh_milestones(review, by=self.user)
         return review
 
     def clean_slug(self) -> str:

@@ -840,9 +840,9 @@ def next_milestone(milestones) -> "Milestone | None":
     return (dated or open_ones or [None])[0]
 
 
-def refresh_milestones(review: Review) -> list[Milestone]:
+def refresh_milestones(review: Review, by=None) -> list[Milestone]:
     """Give the review a milestone for each rule of its kind, take the done date from the review's own date where
-    the rule names one, and
+    the rule names one (recorded by `by`, the person who changed that date, when known), and
     count every due date again. Saves only what changed (with history). Open milestones of another kind
     (the review's kind was changed) are dropped; any done or noted is kept."""
     rules = {rule.pk: rule for rule in MilestoneRule.objects.filter(kind=review.kind).select_related("from_milestone")}
@@ -859,7 +859,10 @@ def refresh_milestones(review: Review) -> list[Milestone]:
         milestone = milestones[rule.pk]
         milestone.name, milestone.order = rule.name, rule.order
         if rule.done_field:  # the review's own date is the record of it
-            milestone.done_on = getattr(review, rule.done_field)
+            done_on = getattr(review, rule.done_field)
+            if by is not None and done_on != milestone.done_on:
+                milestone.recorded_by = by
+            milestone.done_on = done_on
     for rule in rules.values():
         _count_due(milestones[rule.pk], rules, milestones, review, depth=0)
     for rule_id, milestone in milestones.items():

@@ -89,7 +89,8 @@ class ReviewUpdateView(ReviewFormMixin, GuardedSaveMixin, UpdateView):
 
     def save_with_milestones(self, form):
         self.object = form.save()
-        refresh_milestones(self.object)  # its dates may have moved a due date or marked a milestone done
+        # Its dates may have moved a due date or marked a milestone done, recorded by the person who saved them.
+        refresh_milestones(self.object, by=self.request.user)
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -166,6 +166,7 @@ def _agency_a_kwargs(world: World) -> dict[str, dict]:
             "assurance:evidence-withdraw": world.evidence_a.pk,
             "assurance:request-detail": world.request.pk,
             "assurance:request-chase": world.request.pk,
+            "assurance:request-reply": world.request.pk,
             "assurance:request-no-response": world.request.pk,
             "assurance:challenge-detail": world.event.pk,
             "assurance:challenge-edit": world.event.pk,

@@ -210,3 +210,81 @@ def test_the_agency_lead_is_shown_how_to_answer_a_request_and_the_board_is_not(c
     request.save()
     page = client_for(client, lead_a).get(reverse("assurance:request-detail", args=[request.pk])).content.decode()
     assert "To reply" not in page and f'href="{upload}"' not in page
+
+
+# ---- A reply received outside the tracker ------------------------------------------------------------
+
+
+def reply_data(request, received_on, note="Email of 3 March: the template is in use in every team.") -> dict:
+    from lscb.platform.locking import latest_history_id
+
+    return {"response_received_on": received_on.isoformat(), "response_note": note, "seen": latest_history_id(request)}
+
+
+def test_the_manager_records_a_reply_sent_by_email_and_the_request_is_answered(client, world, manager):
+    request = world["request"]
+    url = reverse("assurance:request-reply", args=[request.pk])
+    client = client_for(client, manager)
+    assert "Record a reply" in client.get(reverse("assurance:request-detail", args=[request.pk])).content.decode()
+    today = timezone.localdate()
+    response = client.post(url, reply_data(request, today))
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.state == AssuranceRequest.State.ANSWERED and request.response_received_on == today
+    assert request.response_note == "Email of 3 March: the template is in use in every team."
+    assert request.history.latest().history_user == manager
+    assert list(AssuranceRequest.objects.no_response()) == []
+    page = client.get(reverse("assurance:request-detail", args=[request.pk])).content.decode()
+    assert "the template is in use" in page and "Record a reply" not in page
+    assert client.get(url).status_code == 403  # answered: nothing more to record
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [(1, "must be today or in the past"), (-40, "on or after the date the request was sent")],
+)
+def test_a_reply_dated_in_the_future_or_before_the_request_is_refused(client, world, manager, days, message):
+    request = world["request"]
+    url = reverse("assurance:request-reply", args=[request.pk])
+    data = reply_data(request, timezone.localdate() + datetime.timedelta(days=days))
+    response = client_for(client, manager).post(url, data)
+    assert response.status_code == 200 and message in response.content.decode()
+    request.refresh_from_db()
+    assert request.response_received_on is None and request.response_note == ""
+
+
+def test_evidence_that_answered_the_request_meanwhile_is_kept(client, world, manager, lead_a):
+    request = world["request"]
+    url = reverse("assurance:request-reply", args=[request.pk])
+    opened = reply_data(request, timezone.localdate())  # the manager opens the form ...
+    services.submit_evidence(  # ... the lead uploads evidence, which answers the request ...
+        world["action_a"],
+        lead_a,
+        title="Audit report",
+        narrative="",
+        produced_on=None,
+        files=[uploads.inspect_upload(samples.upload("notes.txt"))],
+    )
+    client = client_for(client, manager)
+    response = client.post(url, opened)  # ... so the reply form is refused: the request is answered
+    assert response.status_code == 403  # answered now: there is nothing to record
+    request.refresh_from_db()
+    assert request.response_note.startswith("Evidence “Audit report” uploaded")
+
+
+def test_a_reply_saved_over_a_stale_form_joins_the_notes_and_keeps_the_earlier_date(world, manager):
+    request = world["request"]
+    first = timezone.localdate() - datetime.timedelta(days=2)
+    services.record_reply(request, manager, received_on=first, note="Letter received.")
+    services.record_reply(request, manager, received_on=timezone.localdate(), note="Email followed.")
+    request.refresh_from_db()
+    assert request.response_received_on == first and request.response_note == "Letter received.\nEmail followed."
+
+
+def test_only_the_boards_manager_may_record_a_reply(client, world, chair, lead_a):
+    request = world["request"]
+    url = reverse("assurance:request-reply", args=[request.pk])
+    for person in (chair, lead_a):
+        assert client_for(client, person).post(url, reply_data(request, timezone.localdate())).status_code == 403
+    request.refresh_from_db()
+    assert request.response_received_on is None

@@ -50,6 +50,11 @@ def _post_data(world) -> dict:
             "note": "",
             "email_leads": "on",
         },
+        "assurance:request-reply": lambda: {
+            "response_received_on": timezone.localdate().isoformat(),
+            "response_note": "Replied by email.",
+            "seen": latest_history_id(world["request"]),
+        },
         "assurance:challenge-create": lambda: {"title": "E", "held_on": timezone.localdate().isoformat(), "chair": "C"},
         "assurance:challenge-edit": lambda: {
             "title": "E2",
@@ -77,6 +82,7 @@ def _url(name, world) -> str:
         "assurance:evidence-withdraw": [world["evidence"].pk],
         "assurance:request-detail": [world["request"].pk],
         "assurance:request-chase": [world["request"].pk],
+        "assurance:request-reply": [world["request"].pk],
         "assurance:request-no-response": [world["request"].pk],
         "assurance:challenge-detail": [world["event"].pk],
         "assurance:challenge-edit": [world["event"].pk],
@@ -101,6 +107,7 @@ MATRIX = {
     "assurance:request-create": ((200, 403, 403, 403, 403), (302, 403, 403, 403, 403)),
     "assurance:request-detail": ((200, 200, 200, 404, 404), (405, 405, 405, 404, 404)),
     "assurance:request-chase": ((200, 403, 403, 404, 404), (302, 403, 403, 404, 404)),
+    "assurance:request-reply": ((200, 403, 403, 404, 404), (302, 403, 403, 404, 404)),
     "assurance:request-no-response": ((200, 403, 403, 404, 404), (302, 403, 403, 404, 404)),
     "assurance:challenges": ((200, 200, 200, 200, 403), (405, 405, 405, 405, 403)),
     "assurance:challenge-create": ((200, 403, 403, 403, 403), (302, 403, 403, 403, 403)),

@@ -525,7 +525,7 @@ def _write(change: ReviewChange, user, reason: str) -> None:
         for name, value in change.values.items():
             setattr(review, name, value)
         review.save()
-    milestones = {m.rule.key: m for m in refresh_milestones(review)}
+    milestones = {m.rule.key: m for m in refresh_milestones(review, by=user)}
     response = milestones.get(PFD_RESPONSE)
     if change.response and response is not None:
         for name, value in change.response.items():

@@ -225,3 +225,28 @@ def test_each_state_filter_holds_exactly_the_milestones_in_that_state_today():
         assert found == expected, state
     both = Milestone.objects.in_states([Milestone.State.DONE, Milestone.State.OVERDUE], today)
     assert both.count() == sum(m.state_on(today) in ("done", "overdue") for m in every)
+
+
+@pytest.mark.django_db
+def test_a_date_saved_on_the_review_marks_its_milestone_done_by_the_person_who_saved_it(client, manager):
+    rapid = ReviewFactory(kind=Review.Kind.RAPID, aware_on=D(2026, 3, 2), slug="rr-1", reference="RR 2026/01")
+    refresh_milestones(rapid)
+    data = {
+        "seen": latest_history_id(rapid),
+        "board": rapid.board_id,
+        "kind": rapid.kind,
+        "reference": rapid.reference,
+        "slug": rapid.slug,
+        "subject": rapid.subject,
+        "title": rapid.title,
+        "status": rapid.status,
+        "aware_on": "02/03/2026",
+        "panel_notified_on": "06/03/2026",
+    }
+    response = client_for(client, manager).post(reverse("reviews:edit", args=["rr-1"]), data)
+    assert response.status_code == 302
+    notify = milestones_of(rapid)["notify_panel"]
+    assert notify.done_on == D(2026, 3, 6) and notify.recorded_by == manager
+    # Counting again later (the nightly reminders, a changed rule) keeps who recorded it.
+    refresh_milestones(rapid)
+    assert milestones_of(rapid)["notify_panel"].recorded_by == manager

@@ -2,10 +2,29 @@
 
 Named with `name=` so that test parameters do not shadow the imported functions."""
 
+import hashlib
+from unittest import mock
+
 import pytest
 
+from actions import plan
 from actions.plan.ready import print_review
 from tests.permission_matrix.world import World, build_world
+
+# PDFs printed by this test process, by the HTML printed. Every test of the matrix prints the same world's plans,
+# so WeasyPrint runs once for each document rather than once for every test (3 PDFs, 1-3 s each, for each of
+# some 600 tests). The HTML is the whole input of html_to_pdf, so the same HTML gives the same PDF.
+_PRINTED: dict[str, bytes] = {}
+
+
+def _html_to_pdf_once(html: str) -> bytes:
+    key = hashlib.sha256(html.encode()).hexdigest()
+    if key not in _PRINTED:
+        _PRINTED[key] = _real_html_to_pdf(html)
+    return _PRINTED[key]
+
+
+_real_html_to_pdf = plan.html_to_pdf
 
 
 @pytest.fixture(name="media_root")
@@ -21,5 +40,6 @@ def board_fixture(personas, agency_a, agency_b, review, action_a, action_b, medi
     """The board of tests/permission_matrix/world.py, its plans printed by the worker as after any change
     (actions/plan/ready.py), so that a print allowed answers the PDF and writes nothing."""
     world = build_world(personas, agency_a, agency_b, review, action_a, action_b)
-    print_review.call(world.review.pk)
+    with mock.patch.object(plan, "html_to_pdf", _html_to_pdf_once):
+        print_review.call(world.review.pk)
     return world

@@ -590,6 +590,20 @@ REQUESTS = [
         wrote=lambda world: Chase.objects.filter(request=world.request, note="Rang the lead.").exists(),
     ),
     Case(
+        "assurance:request-reply",
+        "200 403 403 404 404 302",
+        "302* 403 403 404 404 302",
+        kwargs=request_a,
+        data=lambda world: {
+            "response_received_on": timezone.localdate().isoformat(),
+            "response_note": "Replied by email.",
+            "seen": latest_history_id(world.request),
+        },
+        wrote=lambda world: AssuranceRequest.objects.filter(
+            pk=world.request.pk, response_note="Replied by email."
+        ).exists(),
+    ),
+    Case(
         "assurance:request-no-response",
         "200 403 403 404 404 302",
         "302* 403 403 404 404 302",

@@ -27,7 +27,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     decision_label = serializers.CharField(source="get_decision_display")
     # The rapid review this one was converted from, and those converted from it: slugs, as `review` elsewhere;
     # only reviews the person may see (ReviewViewSet prefetches them so).
-    converted_from = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    converted_from = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     converted_to = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
     class Meta:

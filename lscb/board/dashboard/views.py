@@ -52,8 +52,10 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
         if board.has_role and may(user, "board.see_deadlines", current_board(self.request)):
             context["deadlines"] = deadline_figures(user, board_id)
         if may(user, "assurance.see_lead_home"):
-            context["led_agencies"] = list(Agency.objects.filter(pk__in=roles.lead_agency_ids(user)))
-            context["lead_home_url"] = dashboard.lead_home_url(roles.lead_agency_ids(user))
+            # The agencies led on the board in view: the figures above are that board's alone.
+            led = roles.lead_agency_ids(user, [board_id] if board_id else None)
+            context["led_agencies"] = list(Agency.objects.filter(pk__in=led).order_by("name"))
+            context["lead_home_url"] = dashboard.lead_home_url(led)
         return context
 
 

@@ -329,3 +329,17 @@ def test_the_leads_work_queue_shows_the_board_in_view(client, manager, adults, a
     page = client.get(reverse("assurance:lead-home"), {"board": first_board().slug}).content.decode()
     assert action_a.description[:40] in page and "NSCP assurance on 1.1" in page
     assert "Adults action due." not in page
+
+
+def test_the_dashboard_names_only_the_agencies_led_on_the_board_in_view(client, adults, agency_a, agency_b):
+    """A lead of the police on the adults board and of social care on the children's partnership: each
+    board's dashboard says which agency its figures cover, and only that one."""
+    both = UserFactory(username="two.hats")
+    give_role(both, roles.LEAD, first_board(), [agency_a])
+    give_role(both, roles.LEAD, adults, [agency_b])
+    client_for(client, both)
+    intro = main_content(client.get(reverse("board:dashboard"), {"board": adults.slug}).content.decode())
+    assert f"You lead <strong>{agency_b.name}</strong>." in intro and agency_a.name not in intro
+    intro = main_content(client.get(reverse("board:dashboard"), {"board": first_board().slug}).content.decode())
+    assert "You lead <strong>Agency A (Children&#x27;s Social Care)</strong>." in intro
+    assert agency_b.name not in intro

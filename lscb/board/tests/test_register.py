@@ -147,7 +147,8 @@ def test_the_manager_loads_dates_after_a_preview_with_history_and_milestones_cou
     cspr = Review.objects.get(slug="cspr-1")
     assert cspr.signed_off_on == D(2026, 9, 15) and cspr.published_on == D(2026, 10, 1)
     assert cspr.history.latest().history_user == manager
-    assert cspr.milestones.get(rule__key="final_report").done_on == D(2026, 9, 15)  # counted again
+    final_report = cspr.milestones.get(rule__key="final_report")
+    assert final_report.done_on == D(2026, 9, 15) and final_report.recorded_by == manager  # counted again
     assert Review.objects.get(slug="sar-1").sar_basis == Review.SarBasis.MANDATORY
     response_milestone = Milestone.objects.get(review__slug="pfd-1", rule__key="response")
     assert response_milestone.extended_to == D(2027, 3, 12) and response_milestone.due_on == D(2027, 3, 12)

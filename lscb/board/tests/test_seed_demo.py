@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from actions.choices import ActionStatus, Rag
 from actions.models import Action
+from lscb.board.management.commands.seed_demo import PLAUSIBLE_ASSURANCE as PLAUSIBLE
 from reviews import roles
 from reviews.models import DEADLINES_AHEAD_WORKING_DAYS, Agency, Board, Membership, Milestone, Review
 
@@ -33,6 +34,9 @@ def test_seed_demo_builds_a_board_and_is_idempotent(capsys):
     assert {a.status for a in actions} == set(ActionStatus)
     assert {a.rag for a in actions} == set(Rag)
     assert all(a.recommendation.themes.exists() for a in actions)
+    # Each action's assurance fits its status: nothing "Assured" before work has started.
+    implausible = [(a.status, a.assurance_level) for a in actions if a.assurance_level not in PLAUSIBLE[a.status]]
+    assert implausible == [], implausible
     for username in ["manager", "chair", "lead.csc", "lead.police", "sab.manager", "scrutineer"]:
         assert username in out
     lead_agencies = {a.name for a in Agency.objects.filter(lead_memberships__role=roles.LEAD)}

@@ -186,6 +186,8 @@ def test_the_openapi_schema_documents_every_endpoint_and_the_action_filters(clie
     assert {"review", "agency", "status", "rag", "assurance", "theme", "due_after", "due_before"} <= parameters
     assert {"overdue", "q", "sort", "page", "page_size"} <= parameters
     assert schema["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
+    # A review converted from none (or from one out of the person's scope) answers null, and says so.
+    assert schema["components"]["schemas"]["Review"]["properties"]["converted_from"]["nullable"] is True
     docs = client.get("/api/schema/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
 

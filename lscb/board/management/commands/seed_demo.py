@@ -129,6 +129,21 @@ RECOMMENDATION_TEXTS = [
 ACTION_VERBS = ["review the policy", "train staff", "audit case files", "brief managers"]
 
 
+# The assurance the board could plausibly hold at each status, so the demo never shows an action not started yet
+# "Assured", or one embedded (impact evidenced) with no assurance at all.
+PLAUSIBLE_ASSURANCE = {
+    ActionStatus.NOT_STARTED: [AssuranceLevel.AWAITING, AssuranceLevel.NO_RESPONSE, AssuranceLevel.NOT_ASSURED],
+    ActionStatus.IN_PROGRESS: [AssuranceLevel.AWAITING, AssuranceLevel.PARTIAL, AssuranceLevel.NO_RESPONSE],
+    ActionStatus.ON_HOLD: [AssuranceLevel.AWAITING, AssuranceLevel.NOT_ASSURED, AssuranceLevel.NO_RESPONSE],
+    ActionStatus.COMPLETED: [AssuranceLevel.AWAITING, AssuranceLevel.PARTIAL, AssuranceLevel.NO_RESPONSE],
+    ActionStatus.EVIDENCED: [AssuranceLevel.ASSURED, AssuranceLevel.PARTIAL],
+    ActionStatus.EMBEDDED: [AssuranceLevel.ASSURED],
+    # Assured here means the board accepted the reasons (Child A's plan has both).
+    ActionStatus.NOT_ACCEPTED: [AssuranceLevel.ASSURED, AssuranceLevel.NOT_ASSURED, AssuranceLevel.NO_RESPONSE],
+    ActionStatus.SUPERSEDED: [AssuranceLevel.ASSURED, AssuranceLevel.AWAITING, AssuranceLevel.NO_RESPONSE],
+}
+
+
 class Command(BaseCommand):
     help = "Create a fictional demo board with reviews, actions and one user for each role."
 
@@ -297,7 +312,7 @@ class Command(BaseCommand):
                 if status in (ActionStatus.COMPLETED, ActionStatus.EVIDENCED, ActionStatus.EMBEDDED)
                 else None,
                 progress="Work under way; update given to the subgroup." if status != ActionStatus.NOT_STARTED else "",
-                assurance_level=rng.choice(list(AssuranceLevel)),
+                assurance_level=rng.choice(PLAUSIBLE_ASSURANCE[status]),
             )
             action._history_user = admin
             action.save()
