@@ -41,8 +41,8 @@ def milestones_in_view(request) -> QuerySet:
 
 
 class MilestoneListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPaginationMixin, ListView):
-    """Milestones across reviews, soonest due first (those with no date last). `?export=csv` is every page of
-    them as a spreadsheet."""
+    """Milestones across reviews: those still to do first, soonest due first (no date last), then those done,
+    latest done first. `?export=csv` is every page of them as a spreadsheet."""
 
     permission = "board.browse"  # the register's: a lead sees the milestones of the reviews the register shows them
     template_name = "board/milestone_list.html"
@@ -68,7 +68,15 @@ class MilestoneListView(PermissionRequiredMixin, FilteredListMixin, ForgivingPag
         return milestones_in_view(self.request)
 
     def ordered(self, queryset: QuerySet) -> QuerySet:
-        return queryset.order_by(F("due_on").asc(nulls_last=True), "review__title", "review_id", "order", "pk")
+        # What needs doing comes first: a year's milestones done long ago would otherwise open the list.
+        return queryset.order_by(
+            F("done_on").desc(nulls_first=True),
+            F("due_on").asc(nulls_last=True),
+            "review__title",
+            "review_id",
+            "order",
+            "pk",
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -46,12 +46,16 @@ def expected_states(milestones, *states) -> list[int]:
     return sorted(m.pk for m in milestones if m.state in states)
 
 
-def test_the_list_holds_every_milestone_of_the_boards_reviews_soonest_due_first(client, manager, deadlines):
+def test_the_list_holds_every_milestone_of_the_boards_reviews_open_ones_first_soonest_due_first(
+    client, manager, deadlines
+):
     response = client_for(client, manager).get(URL)
     rows = shown(response)
     assert len(rows) == Milestone.objects.count() == response.context["paginator"].count
-    dated = [m.due_on for m in rows if m.due_on]
-    assert dated == sorted(dated) and all(m.due_on is None for m in rows[len(dated) :])
+    open_rows = [m for m in rows if m.done_on is None]
+    assert rows[: len(open_rows)] == open_rows and rows[-1].done_on is not None  # what needs doing comes first
+    dated = [m.due_on for m in open_rows if m.due_on]
+    assert dated == sorted(dated) and all(m.due_on is None for m in open_rows[len(dated) :])
     html = response.content.decode()
     assert 'href="/reviews/rr-late/#milestones"' in html
     assert "Done late" in html and "Morgan" in html  # the state's tag and who recorded it
