@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from actions.choices import ActionStatus, Rag
 from actions.models import Action
+from lscb.board.management.commands.seed_demo import LEAD_OFFICERS
 from lscb.board.management.commands.seed_demo import PLAUSIBLE_ASSURANCE as PLAUSIBLE
 from reviews import roles
 from reviews.models import DEADLINES_AHEAD_WORKING_DAYS, Agency, Board, Membership, Milestone, Review
@@ -37,6 +38,9 @@ def test_seed_demo_builds_a_board_and_is_idempotent(capsys):
     # Each action's assurance fits its status: nothing "Assured" before work has started.
     implausible = [(a.status, a.assurance_level) for a in actions if a.assurance_level not in PLAUSIBLE[a.status]]
     assert implausible == [], implausible
+    # Each action is led by an officer of its own kind of agency: no named nurse leads a police action.
+    for action in Action.objects.filter(recommendation__review__slug="child-b").select_related("agency"):
+        assert action.lead_officer in LEAD_OFFICERS.get(action.agency.sector, LEAD_OFFICERS[None]), action
     for username in ["manager", "chair", "lead.csc", "lead.police", "sab.manager", "scrutineer"]:
         assert username in out
     lead_agencies = {a.name for a in Agency.objects.filter(lead_memberships__role=roles.LEAD)}

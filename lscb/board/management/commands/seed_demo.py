@@ -129,6 +129,18 @@ RECOMMENDATION_TEXTS = [
 ACTION_VERBS = ["review the policy", "train staff", "audit case files", "brief managers"]
 
 
+# Who leads an action, by the kind of agency: a police action is not led by a named nurse.
+LEAD_OFFICERS = {
+    Agency.Sector.HEALTH: ["Named Nurse for Safeguarding", "Designated Doctor", "Head of Safeguarding"],
+    Agency.Sector.POLICE: ["Detective Inspector, Public Protection", "Head of Safeguarding"],
+    Agency.Sector.SOCIAL_CARE: ["Service Manager", "Principal Social Worker"],
+    Agency.Sector.EDUCATION: ["Designated Safeguarding Lead", "Education Safeguarding Lead"],
+    Agency.Sector.PROBATION: ["Senior Probation Officer", "Head of Public Protection"],
+    Agency.Sector.PARTNERSHIP: ["Board Business Manager", "Learning and Development Lead"],
+    Agency.Sector.LEGAL: ["Head of Legal Services", "Service Manager"],
+    None: ["Head of Safeguarding", "Service Manager"],
+}
+
 # The assurance the board could plausibly hold at each status, so the demo never shows an action not started yet
 # "Assured", or one embedded (impact evidenced) with no assurance at all.
 PLAUSIBLE_ASSURANCE = {
@@ -302,7 +314,7 @@ class Command(BaseCommand):
             action = Action(
                 recommendation=rec,
                 description=f"Put recommendation {number} into practice: {rng.choice(ACTION_VERBS)}.",
-                lead_officer=rng.choice(["Head of Safeguarding", "Named Nurse", "Service Manager", "Designated Lead"]),
+                lead_officer=rng.choice(LEAD_OFFICERS.get(agency.sector, LEAD_OFFICERS[None])),
                 due_date=due,
                 status=status,
                 status_reason="Waiting for a system change."
