@@ -202,7 +202,7 @@ class Action(models.Model):
         impact evaluation judged "impact evidenced", of this action or of its whole recommendation.
         """
         if status in REASON_REQUIRED and not reason.strip():
-            return f'Enter the reason the action is "{ActionStatus(status).label}": a reason is required'
+            return f'Enter the reason the action is "{ActionStatus(status).label}"'
         if status == ActionStatus.EMBEDDED and self.status != ActionStatus.EMBEDDED and not self.impact_evidenced():
             return (
                 '"Embedded" needs an impact evaluation judged "impact evidenced" (a re-audit, survey or data showing '

@@ -29,7 +29,7 @@ def test_on_hold_and_not_accepted_need_a_reason(client, manager, action_a, statu
     response = post_status(client_for(client, manager), action_a, status, reason="  ")
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"Enter the reason the action is &quot;{status.label}&quot;: a reason is required" in html
+    assert f"Enter the reason the action is &quot;{status.label}&quot;</a>" in html
     # Each status's reason has its own field, revealed under its radio: the error links to that one.
     field = "status_reason" if status == ActionStatus.ON_HOLD else "not_accepted_reason"
     assert f'href="#id_{field}"' in html and "govuk-error-summary" in html
