@@ -6,6 +6,7 @@ SQLite under var/, DEBUG only when asked for.
 """
 
 import datetime
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -155,6 +156,8 @@ STORAGES = {
 # Until `collectstatic` has run (a laptop, the tests) serve straight from the source folders; the `make run`
 # demo always does (LSCB_STATIC_FROM_SOURCE=1), so a stale var/static from an earlier collectstatic is never served.
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("LSCB_STATIC_FROM_SOURCE", False) or not STATIC_ROOT.exists()
+if WHITENOISE_USE_FINDERS:  # then an absent STATIC_ROOT is expected, and whitenoise's warning about it is noise
+    warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 # Files browsers ask for at the site's root (/favicon.ico), served by whitenoise like the static files.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Evidence lives here, outside the static files, and is served only through a

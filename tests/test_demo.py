@@ -45,6 +45,24 @@ def test_the_demo_runs_with_debug_off_and_mail_in_files_under_var_mail():
     }
 
 
+def test_the_demo_server_starts_without_warning_of_a_static_folder_it_does_not_use(tmp_path):
+    """The demo serves static files from their sources; whitenoise's "No directory at var/static/" is noise there."""
+    started = subprocess.run(
+        [sys.executable, "-W", "always", "-c", "from django.core.wsgi import get_wsgi_application as g; g()"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "lscb.settings",
+            **demo_env(),
+            "STATIC_ROOT": str(tmp_path / "never-collected"),
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Warning" not in started.stderr, started.stderr
+
+
 def test_make_run_serves_on_the_port_asked_for_and_reset_demo_starts_again():
     # Run as CI does, from inside `make test`: a nested make prints "Entering directory" lines unless told not to.
     def dry_run(*args):
